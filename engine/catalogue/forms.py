@@ -1,0 +1,291 @@
+"""Form declarations (forms/<form_id>.yaml): parsing, validation of answers, JSON Schema export.
+
+One declaration serves the HTML rendering, the marshmallow validation and the API's JSON Schema.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from functools import lru_cache
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from engine.catalogue.problems import Problem, check_text
+from engine.catalogue.yamlio import line_of
+
+FIELD_TYPES = ("text", "long_text", "number", "money", "date", "choice", "yes_no", "phone", "national_id", "file")
+FILE_KINDS = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+# Lao numbers: mobile 020 xxxx xxxx / 030 xxx xxxx, landlines 0xx xxxxxx; with or without +856
+PHONE_RE = re.compile(r"^(?:\+?856|0)?(20\d{8}|30\d{7}|[2-8]\d{6,8})$")
+NATIONAL_ID_RE = re.compile(r"^[A-Z0-9]{6,20}$")
+
+
+def parse_form(doc, file: str, problems: list[Problem]) -> dict | None:
+    if not isinstance(doc, dict):
+        problems.append(Problem(file, "a form file must be a mapping with id, title and fields", line=1))
+        return None
+    form_id = doc.get("id")
+    if not isinstance(form_id, str) or not NAME_RE.match(form_id):
+        problems.append(Problem(file, f"form id {form_id!r} is missing or not [a-z0-9_]", line=line_of(doc, "id")))
+    form = {"id": form_id, "title": check_text(doc.get("title"), file, line_of(doc, "title"), "title", problems)}
+    raw_fields = doc.get("fields")
+    if not isinstance(raw_fields, list) or not raw_fields:
+        problems.append(Problem(file, "a form needs a non-empty list of fields", line=line_of(doc, "fields")))
+        raw_fields = []
+    seen: set[str] = set()
+    form["fields"] = []
+    for raw in raw_fields:
+        parsed = _parse_field(raw, file, problems, seen)
+        if parsed:
+            form["fields"].append(parsed)
+    return form
+
+
+def _parse_field(raw, file: str, problems: list[Problem], seen: set[str]) -> dict | None:
+    line = line_of(raw)
+    if not isinstance(raw, dict):
+        problems.append(Problem(file, "each field must be a mapping", line=line))
+        return None
+    name = raw.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        problems.append(Problem(file, f"field name {name!r} must match [a-z][a-z0-9_]*", line=line))
+        return None
+    if name in seen:
+        problems.append(Problem(file, f"field {name!r} is declared twice", line=line))
+    seen.add(name)
+    ftype = raw.get("type")
+    if ftype not in FIELD_TYPES:
+        problems.append(Problem(
+            file, f"field {name!r} has unknown type {ftype!r}", f"use one of: {', '.join(FIELD_TYPES)}",
+            line_of(raw, "type"),
+        ))
+        return None
+    field = {
+        "name": name,
+        "type": ftype,
+        "required": bool(raw.get("required", False)),
+        "label": check_text(raw.get("label"), file, line_of(raw, "label") or line, f"label of {name!r}", problems),
+        "help": check_text(raw["help"], file, line_of(raw, "help"), f"help of {name!r}", problems)
+        if raw.get("help") else None,
+    }
+    for key in ("min", "max", "max_length", "max_size_mb"):
+        if raw.get(key) is not None:
+            if not isinstance(raw[key], int | float) or isinstance(raw[key], bool):
+                problems.append(Problem(file, f"{key} of field {name!r} must be a number", line=line_of(raw, key)))
+            else:
+                field[key] = raw[key]
+    if ftype == "choice":
+        field["choices"] = []
+        for choice in raw.get("choices") or []:
+            if not isinstance(choice, dict) or "value" not in choice:
+                problems.append(Problem(file, f"choice of {name!r} needs value and label", line=line_of(choice) or line))
+                continue
+            field["choices"].append({
+                "value": str(choice["value"]),
+                "label": check_text(choice.get("label"), file, line_of(choice), f"choice {choice['value']!r}", problems),
+            })
+        if not field["choices"]:
+            problems.append(Problem(file, f"choice field {name!r} has no choices", "add a choices: list", line))
+    if ftype == "file":
+        accept = raw.get("accept") or ["pdf", "jpeg", "png"]
+        unknown = [a for a in accept if a not in FILE_KINDS]
+        if unknown:
+            problems.append(Problem(file, f"field {name!r} accepts unknown file kinds {unknown}",
+                                    f"use {', '.join(FILE_KINDS)}", line_of(raw, "accept")))
+        field["accept"] = [a for a in accept if a in FILE_KINDS]
+    return field
+
+
+# ---- validation of answers ------------------------------------------------------------------------
+
+_MSG = {
+    "required": ("ກະລຸນາຕື່ມຊ່ອງນີ້", "This field is required"),
+    "text": ("ກະລຸນາໃສ່ຂໍ້ຄວາມ", "Enter text"),
+    "too_long": ("ຍາວເກີນ {max} ຕົວອັກສອນ", "Longer than {max} characters"),
+    "number": ("ກະລຸນາໃສ່ຕົວເລກ", "Enter a number"),
+    "integer": ("ກະລຸນາໃສ່ຈຳນວນເຕັມເປັນກີບ", "Enter a whole amount in kip"),
+    "range": ("ຕ້ອງຢູ່ລະຫວ່າງ {min} ແລະ {max}", "Must be between {min} and {max}"),
+    "date": ("ກະລຸນາໃສ່ວັນທີ (ປີ-ເດືອນ-ວັນ)", "Enter a date (YYYY-MM-DD)"),
+    "choice": ("ກະລຸນາເລືອກໜຶ່ງໃນລາຍການ", "Choose one of the options"),
+    "yes_no": ("ກະລຸນາເລືອກ ແມ່ນ ຫຼື ບໍ່", "Choose yes or no"),
+    "phone": ("ເບີໂທບໍ່ຖືກຕ້ອງ (ຕົວຢ່າງ 020 5555 1234)", "Not a valid Lao phone number (e.g. 020 5555 1234)"),
+    "national_id": ("ເລກບັດປະຈຳຕົວບໍ່ຖືກຕ້ອງ", "Not a valid ID number (6 to 20 letters or digits)"),
+    "file": ("ກະລຸນາແນບເອກະສານ", "Attach a document"),
+    "unknown": ("ຊ່ອງນີ້ບໍ່ມີໃນແບບຟອມ", "This field is not part of the form"),
+}
+
+
+def message(key: str, locale: str, **params) -> str:
+    lo, en = _MSG[key]
+    return (lo if locale == "lo" else en).format(**params)
+
+
+class _Phone(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = re.sub(r"[\s\-().]", "", super()._deserialize(value, attr, data, **kwargs))
+        match = PHONE_RE.match(text)
+        if not match:
+            raise ValidationError(self.error_messages["invalid_phone"])
+        return "+856" + match.group(1)
+
+
+class _NationalId(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = re.sub(r"[\s\-]", "", super()._deserialize(value, attr, data, **kwargs)).upper()
+        if not NATIONAL_ID_RE.match(text):
+            raise ValidationError(self.error_messages["invalid_id"])
+        return text
+
+
+class _YesNo(fields.Field):
+    TRUE = {"yes", "true", "1", "on", "y", True, 1}
+    FALSE = {"no", "false", "0", "off", "n", False, 0}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        key = value.strip().lower() if isinstance(value, str) else value
+        if isinstance(key, bool | int | str) and key in self.TRUE:
+            return True
+        if isinstance(key, bool | int | str) and key in self.FALSE:
+            return False
+        raise ValidationError(self.error_messages["invalid_yes_no"])
+
+
+class _Date(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return date.fromisoformat(str(value).strip()).isoformat()
+        except ValueError as exc:
+            raise ValidationError(self.error_messages["invalid_date"]) from exc
+
+
+class _Document(fields.Field):
+    """A stored upload, referenced by the metadata the document store returned."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str | int):
+                raise ValidationError(self.error_messages["invalid_file"])
+        return value
+
+
+def _field_for(spec: dict, locale: str) -> fields.Field:
+    msgs = {"required": message("required", locale), "null": message("required", locale)}
+    ftype = spec["type"]
+    validators = []
+    lo, hi = spec.get("min"), spec.get("max")
+    if ftype in ("text", "long_text"):
+        msgs["invalid"] = message("text", locale)
+        limit = spec.get("max_length", 200 if ftype == "text" else 4000)
+        validators.append(validate.Length(max=limit, error=message("too_long", locale, max=limit)))
+        if spec["required"]:
+            validators.append(validate.Length(min=1, error=message("required", locale)))
+        return fields.String(required=spec["required"], error_messages=msgs, validate=validators)
+    if ftype in ("number", "money"):
+        if lo is not None or hi is not None:
+            validators.append(validate.Range(
+                min=lo, max=hi, error=message("range", locale, min=lo if lo is not None else "-", max=hi if hi is not None else "-"),
+            ))
+        if ftype == "money":
+            msgs["invalid"] = message("integer", locale)
+            if lo is None:
+                validators.append(validate.Range(min=0, error=message("integer", locale)))
+            return fields.Integer(required=spec["required"], error_messages=msgs, validate=validators, strict=False)
+        msgs["invalid"] = message("number", locale)
+        msgs["special"] = message("number", locale)
+        return fields.Float(required=spec["required"], error_messages=msgs, validate=validators, allow_nan=False)
+    if ftype == "date":
+        msgs["invalid_date"] = message("date", locale)
+        return _Date(required=spec["required"], error_messages=msgs)
+    if ftype == "choice":
+        values = [c["value"] for c in spec.get("choices", [])]
+        msgs["invalid"] = message("choice", locale)
+        return fields.String(required=spec["required"], error_messages=msgs,
+                             validate=validate.OneOf(values, error=message("choice", locale)))
+    if ftype == "yes_no":
+        msgs["invalid_yes_no"] = message("yes_no", locale)
+        return _YesNo(required=spec["required"], error_messages=msgs)
+    if ftype == "phone":
+        msgs["invalid_phone"] = msgs["invalid"] = message("phone", locale)
+        return _Phone(required=spec["required"], error_messages=msgs)
+    if ftype == "national_id":
+        msgs["invalid_id"] = msgs["invalid"] = message("national_id", locale)
+        return _NationalId(required=spec["required"], error_messages=msgs)
+    msgs["invalid_file"] = msgs["required"] = message("file", locale)
+    return _Document(required=spec["required"], error_messages=msgs)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def validate_answers(form: dict, data: dict, locale: str = "lo") -> tuple[dict, dict[str, str]]:
+    """Check answers against a form. Returns (clean data, {field: message}); blank optional answers are dropped."""
+
+    if not isinstance(data, dict):
+        return {}, {"_schema": message("text", locale)}
+    known = {f["name"] for f in form["fields"]}
+    errors = {key: message("unknown", locale) for key in data if key not in known}
+    cleaned_input = {k: v for k, v in data.items() if k in known and not _blank(v)}
+    key = (form["id"], json.dumps(form["fields"], sort_keys=True, ensure_ascii=False))
+    schema = _schema_for(key, locale)()
+    try:
+        clean = schema.load(cleaned_input)
+    except ValidationError as exc:
+        for name, msgs in exc.messages.items():
+            errors[name] = msgs[0] if isinstance(msgs, list) else str(msgs)
+        clean = {}
+    return clean, errors
+
+
+@lru_cache(maxsize=512)
+def _schema_for(key: tuple[str, str], locale: str) -> type[Schema]:
+    specs = json.loads(key[1])
+    attrs = {spec["name"]: _field_for(spec, locale) for spec in specs}
+    return Schema.from_dict(attrs, name=f"Form_{key[0]}_{locale}")
+
+
+def json_schema(form: dict, locale: str = "en") -> dict:
+    """JSON Schema (draft 2020-12) of a form's answers, for API clients."""
+    props, required = {}, []
+    for spec in form["fields"]:
+        ftype = spec["type"]
+        prop: dict = {"title": spec["label"].get(locale) or spec["label"]["en"], "x-odsc-type": ftype}
+        if spec.get("help"):
+            prop["description"] = spec["help"].get(locale) or spec["help"]["en"]
+        if ftype in ("text", "long_text"):
+            prop.update(type="string", maxLength=spec.get("max_length", 200 if ftype == "text" else 4000))
+        elif ftype == "number":
+            prop["type"] = "number"
+        elif ftype == "money":
+            prop.update(type="integer", minimum=0)
+        elif ftype == "date":
+            prop.update(type="string", format="date")
+        elif ftype == "choice":
+            prop.update(type="string", enum=[c["value"] for c in spec["choices"]])
+        elif ftype == "yes_no":
+            prop["type"] = "boolean"
+        elif ftype == "phone":
+            prop.update(type="string", pattern=r"^[+0-9 ()\-]{6,20}$")
+        elif ftype == "national_id":
+            prop.update(type="string", pattern=r"^[A-Za-z0-9 \-]{6,24}$")
+        else:
+            prop.update(type="object", properties={"id": {"type": ["string", "integer"]}}, required=["id"],
+                        **{"x-accept": spec.get("accept", [])})
+        if spec.get("min") is not None and ftype in ("number", "money"):
+            prop["minimum"] = spec["min"]
+        if spec.get("max") is not None and ftype in ("number", "money"):
+            prop["maximum"] = spec["max"]
+        props[spec["name"]] = prop
+        if spec["required"]:
+            required.append(spec["name"])
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": form["title"].get(locale) or form["title"]["en"],
+        "type": "object",
+        "properties": props,
+        "required": required,
+        "additionalProperties": False,
+    }

@@ -1,0 +1,185 @@
+"""Loading and validating the whole catalogue directory: services, forms, centres and holidays."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from engine.catalogue.bpmn import build_specs, read_document
+from engine.catalogue.centres import parse_centres
+from engine.catalogue.forms import parse_form
+from engine.catalogue.problems import Problem
+from engine.catalogue.services import APPLICANT, cross_check, definition, parse_service
+from engine.catalogue.yamlio import YamlError, line_of, load_yaml
+
+
+@dataclass
+class ServiceBundle:
+    id: str
+    definition: dict
+    bpmn: dict[str, str]
+    service_yaml: str
+    content_hash: str
+
+
+@dataclass
+class Catalogue:
+    root: Path
+    roles: dict = field(default_factory=dict)
+    centres: list[dict] = field(default_factory=list)
+    forms: dict = field(default_factory=dict)
+    services: dict[str, ServiceBundle] = field(default_factory=dict)
+    holidays: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def _read_yaml(path: Path, rel: str, problems: list[Problem]):
+    try:
+        return load_yaml(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        problems.append(Problem(rel, "not UTF-8 text", "save the file as UTF-8"))
+    except YamlError as exc:
+        problems.append(Problem(rel, str(exc), "check indentation and quotes", exc.line))
+    return None
+
+
+def content_hash(service_yaml: str, bpmn: dict[str, str], forms: dict) -> str:
+    digest = hashlib.sha256()
+    digest.update(service_yaml.encode("utf-8"))
+    for name in sorted(bpmn):
+        digest.update(b"\0" + name.encode() + b"\0" + bpmn[name].encode("utf-8"))
+    digest.update(json.dumps(forms, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def load_forms(root: Path, problems: list[Problem]) -> dict:
+    forms = {}
+    for path in sorted((root / "forms").glob("*.yaml")):
+        rel = f"forms/{path.name}"
+        form = parse_form(_read_yaml(path, rel, problems), rel, problems)
+        if form and form["id"]:
+            if form["id"] != path.stem:
+                problems.append(Problem(rel, f"form id {form['id']!r} differs from the file name {path.stem!r}",
+                                        "name the file <form_id>.yaml", 1))
+            forms[form["id"]] = form
+    return forms
+
+
+def check_scripts(service_id: str, docs, problems: list[Problem]) -> None:
+    from engine.sandbox import check_source
+
+    for doc in docs:
+        for element, mode, source, line in doc.expressions:
+            for finding in check_source(source, mode):
+                problems.append(Problem(doc.file, f"expression fails the sandbox check: {finding}",
+                                        "use plain expressions on form fields; no imports or _names", line, element))
+
+
+def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, problems: list[Problem],
+                 files: dict[str, bytes] | None = None) -> ServiceBundle | None:
+    """Validate one service folder (or uploaded files with the same names) into a publishable bundle."""
+    if files is None:
+        files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    yaml_rel = f"{rel_folder}/service.yaml"
+    if "service.yaml" not in files:
+        problems.append(Problem(yaml_rel, "missing service.yaml", "add the service description file"))
+        return None
+    before = len([p for p in problems if p.severity == "error"])
+    try:
+        service_yaml = files["service.yaml"].decode("utf-8")
+        doc = load_yaml(service_yaml)
+    except UnicodeDecodeError:
+        problems.append(Problem(yaml_rel, "not UTF-8 text", "save the file as UTF-8"))
+        return None
+    except YamlError as exc:
+        problems.append(Problem(yaml_rel, str(exc), "check indentation and quotes", exc.line))
+        return None
+    service = parse_service(doc, yaml_rel, folder.name, problems)
+    if service is None:
+        return None
+    bpmn_names = sorted(name for name in files if name.endswith(".bpmn"))
+    if not bpmn_names:
+        problems.append(Problem(yaml_rel, "no .bpmn file in the service folder", "add the process diagram", 1))
+        return None
+    docs = [read_document(files[name], f"{rel_folder}/{name}", problems) for name in bpmn_names]
+    docs = [d for d in docs if d is not None]
+    if len(docs) != len(bpmn_names):
+        return None
+    tasks = cross_check(service, docs, forms, roles, yaml_rel, problems)
+    check_scripts(service["id"], docs, problems)
+    if service["process"]:
+        build_specs(docs, service["process"], problems)
+    if len([p for p in problems if p.severity == "error"]) > before:
+        return None
+    bpmn_text = {name: files[name].decode("utf-8") for name in bpmn_names}
+    defn = definition(service, tasks, forms, bpmn_names)
+    return ServiceBundle(service["id"], defn, bpmn_text, service_yaml,
+                         content_hash(service_yaml, bpmn_text, defn["forms"]))
+
+
+def load_holidays(root: Path, problems: list[Problem]) -> list[dict]:
+    path = root / "workflows" / "holidays.yaml"
+    if not path.exists():
+        return []
+    doc = _read_yaml(path, "workflows/holidays.yaml", problems) or {}
+    out = []
+    for item in doc.get("holidays") or [] if isinstance(doc, dict) else []:
+        try:
+            day = item["date"] if isinstance(item["date"], date) else date.fromisoformat(str(item["date"]))
+        except (KeyError, TypeError, ValueError):
+            problems.append(Problem("workflows/holidays.yaml", f"holiday {item!r} needs a date YYYY-MM-DD",
+                                    line=line_of(item)))
+            continue
+        out.append({"date": day.isoformat(), "name": item.get("name") or {}})
+    return out
+
+
+def load_catalogue(root: Path | str) -> Catalogue:
+    root = Path(root)
+    cat = Catalogue(root)
+    centres_path = root / "workflows" / "centres.yaml"
+    if centres_path.exists():
+        cat.roles, cat.centres = parse_centres(_read_yaml(centres_path, "workflows/centres.yaml", cat.problems),
+                                               "workflows/centres.yaml", cat.problems)
+    else:
+        cat.problems.append(Problem("workflows/centres.yaml", "the centres file is missing",
+                                    "create it with office_roles and centres"))
+    cat.forms = load_forms(root, cat.problems)
+    for folder in sorted(p for p in (root / "workflows").iterdir() if p.is_dir()) if (root / "workflows").is_dir() else []:
+        if folder.name.startswith((".", "_")):
+            continue
+        bundle = load_service(folder, f"workflows/{folder.name}", cat.forms, cat.roles, cat.problems)
+        if bundle:
+            cat.services[bundle.id] = bundle
+    cat.holidays = load_holidays(root, cat.problems)
+    _check_centre_services(cat)
+    return cat
+
+
+def _check_centre_services(cat: Catalogue) -> None:
+    known = {p.name for p in (cat.root / "workflows").iterdir() if p.is_dir()} if (cat.root / "workflows").is_dir() else set()
+    for centre in cat.centres:
+        covered = {role for office in centre["offices"] for role in office["roles"]}
+        for offered in centre["services"]:
+            if offered["id"] not in known:
+                cat.problems.append(Problem("workflows/centres.yaml",
+                                            f"centre {centre['id']!r} offers unknown service {offered['id']!r}",
+                                            "add workflows/<service_id>/ or fix the id", offered["_line"]))
+                continue
+            bundle = cat.services.get(offered["id"])
+            if bundle is None:
+                continue
+            needed = {t["role"] for t in bundle.definition["tasks"].values()} - {APPLICANT, ""}
+            missing = sorted(needed - covered)
+            if missing:
+                cat.problems.append(Problem(
+                    "workflows/centres.yaml",
+                    f"centre {centre['id']!r} offers {offered['id']!r} but no office covers {', '.join(missing)}",
+                    "add the roles to one of its offices", offered["_line"],
+                ))

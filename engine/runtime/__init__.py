@@ -1,0 +1,1 @@
+"""The instance runtime: compiled specs, stored workflow state, commands and read models."""

@@ -1,0 +1,348 @@
+"""The commands on an application. Each is one transaction: load with a version check, restore the
+workflow, run it, write state and read models and audit, commit; events are published after commit."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import events
+from engine.audit import Actor, record
+from engine.catalogue.forms import validate_answers
+from engine.catalogue.services import APPLICANT
+from engine.db import db, is_postgres, utcnow
+from engine.errors import Conflict, DomainError, Forbidden, InvalidData, NotAllowed, NotFound
+from engine.models import Application, Centre, CentreService, Service, Task, User
+from engine.models.application import CLOSED_STATUSES, TASK_READY
+from engine.runtime import readmodel, store
+from engine.runtime.specs import CompiledService, compiled
+from engine.tracking import new_code
+from engine.workdays import calendar
+
+VIENTIANE = ZoneInfo("Asia/Vientiane")
+
+
+def local_today():
+    return datetime.now(VIENTIANE).date()
+
+
+@contextmanager
+def transaction(app_id: int | None = None):
+    """Commit on success; on any failure roll back, forget cached state, publish nothing."""
+    try:
+        yield
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        events.discard()
+        db.session.info.pop("odsc_after_commit_cache", None)
+        if app_id:
+            store.forget(app_id)
+        raise Conflict() from exc
+    except BaseException:
+        db.session.rollback()
+        events.discard()
+        db.session.info.pop("odsc_after_commit_cache", None)
+        if app_id:
+            store.forget(app_id)
+        raise
+    events.publish(events.take())
+
+
+def _load_app(app_id: int) -> Application:
+    stmt = select(Application).where(Application.id == app_id)
+    if is_postgres():
+        stmt = stmt.with_for_update()
+    app = db.session.execute(stmt).scalar_one_or_none()
+    if app is None:
+        raise NotFound(what="application")
+    return app
+
+
+def _workflow(app: Application, service: CompiledService):
+    hit = store.cached(app.id, app.version)
+    if hit is not None:
+        return hit
+    workflow = store.restore(app.id, service)
+    return workflow, store.fingerprints(workflow)
+
+
+def _advance(workflow, app: Application, reached: list[str]) -> None:
+    """Run engine steps; a failing script or condition becomes an incident on the application."""
+    def did_complete(task):
+        reached.append(readmodel.bpmn_id(task))
+
+    try:
+        workflow.do_engine_steps(did_complete_task=did_complete)
+        app.incident = None
+    except SpiffWorkflowException as exc:
+        cause = getattr(exc, "exception", None) or exc.__cause__ or exc
+        detail = getattr(cause, "detail", None) or str(cause)
+        task = getattr(exc, "task", None)
+        element = readmodel.bpmn_id(task) if task is not None else "?"
+        app.incident = DomainError("script_failed", element=element, detail=detail).message("en")
+        events.emit("incident", application_id=app.id, element=element, detail=detail)
+
+
+def _finish(app: Application, service: CompiledService, workflow, before: dict | None, reached: list[str],
+            actor: Actor, completed_task_id: str | None = None) -> list[str]:
+    entered = readmodel.sync(app, service.definition, workflow, reached, actor_id=actor.user_id,
+                             completed_task_id=completed_task_id)
+    prints = store.save(app.id, workflow, before)
+    for milestone in entered:
+        events.emit("milestone", application_id=app.id, milestone=milestone)
+    db.session.flush()  # bumps app.version (the mapper's version counter)
+    db.session.info.setdefault("odsc_after_commit_cache", []).append((app.id, app.version, workflow, prints))
+    return entered
+
+
+def _cache_after_commit(app: Application | None = None) -> None:
+    """Keep the workflow we just committed, so the next command on it need not restore it."""
+    for app_id, version, workflow, prints in db.session.info.pop("odsc_after_commit_cache", []):
+        store.remember(app_id, version, workflow, prints)
+
+
+# ---- start ------------------------------------------------------------------------------------------
+
+def start_application(*, service_id: str, centre_id: str, data: dict, actor: Actor, channel: str = "online",
+                      locale: str = "lo", applicant_id: int | None = None) -> Application:
+    centre = db.session.get(Centre, centre_id)
+    if centre is None:
+        raise NotFound(what="centre")
+    service_row = db.session.get(Service, service_id)
+    if service_row is None or service_row.current_version_id is None:
+        raise NotFound(what="service")
+    if not centre.active:
+        raise NotAllowed("centre_closed")
+    offer = db.session.get(CentreService, (centre_id, service_id))
+    if offer is None or not offer.active:
+        raise NotAllowed("service_not_offered", service=service_row.name_lo if locale == "lo" else service_row.name_en)
+    if channel == "desk" and (actor.kind != "staff" or actor.centre_id != centre_id):
+        raise Forbidden()
+    service = compiled(service_row.current_version_id)
+    defn = service.definition
+    clean, errors = validate_answers(defn["forms"][defn["application_form"]], data, locale)
+    if errors:
+        raise InvalidData(errors)
+    fee = offer.fee_override if offer.fee_override is not None else defn["fee"]["amount"]
+    due = calendar().add_working_days(local_today(), defn["time_limit_days"])
+    for _attempt in range(5):
+        app = Application(
+            tracking_code=new_code(), service_id=service_id, service_version_id=service.version_id,
+            centre_id=centre_id, applicant_id=applicant_id, registered_by_id=actor.user_id if channel == "desk" else None,
+            channel=channel, locale=locale, fee_amount=fee, data=clean, due_date=due,
+        )
+        try:
+            with transaction():
+                db.session.add(app)
+                db.session.flush()
+                workflow = store.new_workflow(service)
+                initial = {**clean, "fee_amount": fee, "centre_id": centre_id, "service_id": service_id}
+                for task in workflow.get_tasks(state=TaskState.READY):
+                    task.data.update(initial)
+                reached: list[str] = []
+                _advance(workflow, app, reached)
+                _finish(app, service, workflow, None, reached, actor)
+                record("application.started", actor, f"{service_id} at {centre_id} ({channel})",
+                       application_id=app.id, centre_id=centre_id,
+                       data={"tracking_code": app.tracking_code, "channel": channel,
+                             "service_version": service.number})
+                events.emit("application_started", application_id=app.id)
+        except IntegrityError as exc:
+            # a tracking code collision (1 in 2**50 per pair): try a fresh code
+            if "tracking_code" not in str(exc.orig).lower():
+                raise
+            continue
+        _cache_after_commit(app)
+        return app
+    raise Conflict()
+
+
+# ---- task commands ----------------------------------------------------------------------------------
+
+def can_act(actor: Actor, row: Task, app: Application) -> bool:
+    if row.office_role == APPLICANT:
+        return actor.kind == "citizen" and actor.user_id is not None and app.applicant_id == actor.user_id \
+            or actor.kind == "staff" and actor.centre_id == row.centre_id and "front_desk" in actor.roles
+    return actor.kind == "staff" and actor.centre_id == row.centre_id and (
+        row.office_role in actor.roles or "supervisor" in actor.roles)
+
+
+def _task_for(task_id: str, actor: Actor) -> tuple[Task, Application]:
+    row = db.session.get(Task, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
+    if row is None:
+        raise NotFound(what="task")
+    app = _load_app(row.application_id)
+    db.session.refresh(row)
+    if not can_act(actor, row, app):
+        if actor.kind == "staff" and actor.centre_id == row.centre_id or app.applicant_id == actor.user_id:
+            raise Forbidden()
+        raise NotFound(what="task")  # do not reveal other centres' tasks
+    return row, app
+
+
+def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "complete", reason: str | None = None,
+                  expected_version: int | None = None) -> Application:
+    """Complete a user task with its form's answers. `action` 'return' or 'reject' sets the form's decision."""
+    row, app = _task_for(task_id, actor)
+    if expected_version is not None and expected_version != app.version:
+        raise Conflict()
+    if row.state != TASK_READY:
+        raise Conflict("task_not_ready")
+    if row.claimed_by_id and row.claimed_by_id != actor.user_id and "supervisor" not in actor.roles:
+        other = db.session.get(User, row.claimed_by_id)
+        raise Conflict("claimed_by_other", who=other.full_name or other.username if other else "?")
+    service = compiled(app.service_version_id)
+    form = service.definition["forms"].get(row.form_id) or {"id": row.form_id, "fields": []}
+    data = dict(data or {})
+    if action in ("return", "reject"):
+        decision = next((f for f in form["fields"] if f["name"] == "decision"), None)
+        if decision is None or action not in [c["value"] for c in decision.get("choices", [])]:
+            raise NotAllowed(action={"return": "returned", "reject": "rejected"}[action])
+        if not (reason or "").strip():
+            raise InvalidData({"reason": DomainError("reason_required").message(actor.locale)})
+        data.update(decision=action, reason=reason.strip())
+    elif action != "complete":
+        raise NotAllowed(action=action)
+    clean, errors = validate_answers(form, data, actor.locale)
+    if errors:
+        raise InvalidData(errors)
+    with transaction(app.id):
+        workflow, before = _workflow(app, service)
+        try:
+            task = workflow.get_task_from_id(UUID(row.id))
+        except Exception as exc:  # noqa: BLE001 - read model and state disagree: treat as stale
+            raise Conflict("task_not_ready") from exc
+        if task.state != TaskState.READY:
+            raise Conflict("task_not_ready")
+        task.data.update(clean)
+        reached = [readmodel.bpmn_id(task)]
+        task.run()
+        _advance(workflow, app, reached)
+        _finish(app, service, workflow, before, reached, actor, completed_task_id=row.id)
+        kind = {"complete": "task.completed", "return": "application.returned", "reject": "application.rejected"}
+        record(kind[action], actor, f"{row.bpmn_id}", application_id=app.id, centre_id=app.centre_id,
+               data={"task": row.bpmn_id, "form": row.form_id, "answers": _audit_safe(clean)})
+        db.session.flush()
+    _cache_after_commit(app)
+    return app
+
+
+def _audit_safe(answers: dict) -> dict:
+    """Uploads are recorded by reference; everything else as given."""
+    return {k: ({"document": v.get("id")} if isinstance(v, dict) else v) for k, v in answers.items()}
+
+
+def return_to_citizen(task_id: str, actor: Actor, reason: str, data: dict | None = None, **kw) -> Application:
+    return complete_task(task_id, actor, data or {}, action="return", reason=reason, **kw)
+
+
+def reject(task_id: str, actor: Actor, reason: str, data: dict | None = None, **kw) -> Application:
+    return complete_task(task_id, actor, data or {}, action="reject", reason=reason, **kw)
+
+
+def resubmit(application_id: int, actor: Actor, data: dict) -> Application:
+    """The citizen answers a 'missing documents' request: completes the waiting applicant task."""
+    row = db.session.execute(select(Task).where(
+        Task.application_id == application_id, Task.state == TASK_READY, Task.office_role == APPLICANT,
+    )).scalars().first()
+    if row is None:
+        raise Conflict("task_not_ready")
+    return complete_task(row.id, actor, data)
+
+
+def claim(task_id: str, actor: Actor) -> Task:
+    row, app = _task_for(task_id, actor)
+    if row.state != TASK_READY:
+        raise Conflict("task_not_ready")
+    if row.claimed_by_id == actor.user_id:
+        return row
+    if row.claimed_by_id is not None:
+        other = db.session.get(User, row.claimed_by_id)
+        raise Conflict("claimed_by_other", who=other.full_name or other.username if other else "?")
+    with transaction():
+        updated = db.session.execute(
+            Task.__table__.update()
+            .where(Task.id == row.id, Task.claimed_by_id.is_(None), Task.state == TASK_READY)
+            .values(claimed_by_id=actor.user_id)
+        ).rowcount
+        if updated != 1:
+            raise Conflict("task_not_ready")
+        record("task.claimed", actor, row.bpmn_id, application_id=app.id, centre_id=app.centre_id,
+               data={"task": row.id})
+    db.session.refresh(row)
+    return row
+
+
+def unclaim(task_id: str, actor: Actor) -> Task:
+    row, app = _task_for(task_id, actor)
+    if row.claimed_by_id is None:
+        return row
+    if row.claimed_by_id != actor.user_id and "supervisor" not in actor.roles:
+        raise Forbidden()
+    with transaction():
+        row.claimed_by_id = None
+        record("task.unclaimed", actor, row.bpmn_id, application_id=app.id, centre_id=app.centre_id,
+               data={"task": row.id})
+    return row
+
+
+def reassign(task_id: str, actor: Actor, to_user_id: int) -> Task:
+    row, app = _task_for(task_id, actor)
+    if "supervisor" not in actor.roles or actor.centre_id != row.centre_id:
+        raise Forbidden()
+    if row.state != TASK_READY:
+        raise Conflict("task_not_ready")
+    target = db.session.get(User, to_user_id)
+    if target is None or not target.active or target.centre_id != row.centre_id or target.kind != "staff":
+        raise NotFound(what="staff member")
+    if row.office_role not in target.role_names:
+        raise InvalidData({"user": f"{target.username} lacks role {row.office_role}"})
+    with transaction():
+        before = row.claimed_by_id
+        row.claimed_by_id = target.id
+        record("task.reassigned", actor, f"{row.bpmn_id} -> {target.username}", application_id=app.id,
+               centre_id=app.centre_id, data={"task": row.id, "before": before, "after": target.id})
+        events.emit("task_assigned", task_id=row.id, user_id=target.id)
+    return row
+
+
+def cancel(application_id: int, actor: Actor, reason: str) -> Application:
+    app = _load_app(application_id)
+    owner = actor.kind == "citizen" and app.applicant_id == actor.user_id
+    supervisor = actor.kind == "staff" and actor.centre_id == app.centre_id and "supervisor" in actor.roles
+    if not (owner or supervisor):
+        raise NotFound(what="application") if actor.centre_id != app.centre_id and not owner else Forbidden()
+    if app.status in CLOSED_STATUSES:
+        raise NotAllowed("application_closed")
+    if not (reason or "").strip():
+        raise InvalidData({"reason": DomainError("reason_required").message(actor.locale)})
+    service = compiled(app.service_version_id)
+    with transaction(app.id):
+        workflow, before = _workflow(app, service)
+        workflow.cancel()
+        readmodel.cancel_all(app)
+        store.save(app.id, workflow, before)
+        record("application.cancelled", actor, reason.strip(), application_id=app.id, centre_id=app.centre_id,
+               data={"reason": reason.strip()})
+        events.emit("milestone", application_id=app.id, milestone="cancelled")
+    store.forget(app.id)
+    return app
+
+
+def add_comment(application_id: int, actor: Actor, text: str) -> None:
+    app = db.session.get(Application, application_id)
+    if app is None or actor.kind != "staff" or actor.centre_id != app.centre_id:
+        raise NotFound(what="application")
+    text = (text or "").strip()
+    if not text or len(text) > 4000:
+        raise InvalidData({"text": DomainError("reason_required").message(actor.locale)})
+    with transaction():
+        record("comment", actor, text, application_id=app.id, centre_id=app.centre_id, data={"text": text})

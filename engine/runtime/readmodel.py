@@ -1,0 +1,71 @@
+"""Keeping the read models (application status and milestone, task rows) in step with the workflow."""
+from __future__ import annotations
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from engine.db import db, utcnow
+from engine.models import Application, MilestoneEvent, Task
+from engine.models.application import (
+    CANCELLED, COMPLETED, IN_PROGRESS, REJECTED, RETURNED, SUBMITTED, TASK_CANCELLED, TASK_COMPLETED, TASK_READY,
+)
+from engine.catalogue.services import APPLICANT
+
+
+def bpmn_id(task) -> str:
+    return getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+
+
+def ready_user_tasks(workflow) -> list:
+    return [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+
+
+def sync(app: Application, definition: dict, workflow, reached: list[str], *, actor_id: int | None,
+         completed_task_id: str | None = None) -> list[str]:
+    """Update task rows, milestone and status after a step; return the milestones entered, in order."""
+    now = utcnow()
+    ready = {str(t.id): t for t in ready_user_tasks(workflow)}
+    rows = {row.id: row for row in db.session.execute(
+        select(Task).where(Task.application_id == app.id, Task.state == TASK_READY)).scalars()}
+    for tid, row in rows.items():
+        if tid not in ready:
+            row.state = TASK_COMPLETED if tid == completed_task_id else TASK_CANCELLED
+            row.completed_at = now
+            row.completed_by_id = actor_id if tid == completed_task_id else None
+    meta = definition["tasks"]
+    for tid, task in ready.items():
+        if tid in rows:
+            continue
+        element = bpmn_id(task)
+        info = meta.get(element, {})
+        db.session.add(Task(id=tid, application_id=app.id, centre_id=app.centre_id, bpmn_id=element,
+                            office_role=info.get("role") or "", form_id=info.get("form"), state=TASK_READY,
+                            created_at=now, due_date=app.due_date))
+        reached.append(element)
+    entered = []
+    element_milestones = definition.get("element_milestones", {})
+    for element in reached:
+        milestone = element_milestones.get(element)
+        if milestone and milestone != app.milestone:
+            app.milestone = milestone
+            entered.append(milestone)
+            db.session.add(MilestoneEvent(application_id=app.id, milestone=milestone, at=now))
+    if workflow.is_completed():
+        app.status = REJECTED if app.milestone == "rejected" else COMPLETED
+        app.completed_at = app.completed_at or now
+    elif any(meta.get(bpmn_id(t), {}).get("role") == APPLICANT for t in ready.values()):
+        app.status = RETURNED
+    elif app.milestone in (None, "received"):
+        app.status = SUBMITTED
+    else:
+        app.status = IN_PROGRESS
+    app.updated_at = now
+    return entered
+
+
+def cancel_all(app: Application) -> None:
+    now = utcnow()
+    for row in db.session.execute(
+            select(Task).where(Task.application_id == app.id, Task.state == TASK_READY)).scalars():
+        row.state, row.completed_at = TASK_CANCELLED, now
+    app.status, app.completed_at, app.updated_at = CANCELLED, now, now

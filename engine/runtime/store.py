@@ -1,0 +1,166 @@
+"""Workflow persistence: a row of workflow-level state plus one row per SpiffWorkflow task.
+
+A step writes only the tasks it changed (found by comparing a cheap fingerprint of each task), so its
+cost stays flat however many loops an application went through. Restored workflows are kept in a small
+per-process cache keyed by the application's version: a hit is valid only while nobody else has written.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from sqlalchemy import delete, insert, select, update
+
+from engine.db import db
+from engine.errors import DomainError
+from engine.models.workflow import FORMAT_VERSION, WorkflowState, WorkflowTaskState
+from engine.runtime.specs import CompiledService, script_engine
+
+SERIALIZER = BpmnWorkflowSerializer()
+_registry = SERIALIZER.registry
+
+_CACHE_MAX = 512
+_cache: OrderedDict[int, tuple[int, BpmnWorkflow, dict]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def fingerprint(task) -> tuple:
+    return (task.state, task.last_state_change, len(task._children), task.triggered)
+
+
+def fingerprints(workflow: BpmnWorkflow) -> dict:
+    return {tid: fingerprint(task) for tid, task in workflow.tasks.items()}
+
+
+def _meta(workflow: BpmnWorkflow) -> dict:
+    return {
+        "data": _registry.convert(_registry.clean(workflow.data)),
+        "correlations": workflow.correlations,
+        "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+        "success": workflow.success,
+        "completed": workflow.completed,
+        "root": str(workflow.task_tree.id),
+        "subprocesses": {str(k): _registry.convert(sp) for k, sp in workflow.subprocesses.items()},
+        "bpmn_events": _registry.convert(workflow.bpmn_events),
+    }
+
+
+def new_workflow(service: CompiledService) -> BpmnWorkflow:
+    return BpmnWorkflow(service.spec, service.subprocess_specs, script_engine=script_engine())
+
+
+def save(application_id: int, workflow: BpmnWorkflow, before: dict | None) -> dict:
+    """Write what changed since `before` (fingerprints taken before the step); return the new fingerprints."""
+    after = fingerprints(workflow)
+    state = db.session.get(WorkflowState, application_id) if before is not None else None
+    changed = [tid for tid, fp in after.items() if before is None or before.get(tid) != fp]
+    # a child's data is stored as a delta against its parent: rewrite children of changed tasks too
+    extra = set()
+    for tid in changed:
+        extra.update(workflow.tasks[tid]._children)
+    changed_set = set(changed) | {c for c in extra if c in after}
+    removed = [tid for tid in (before or {}) if tid not in after]
+    seq = state.next_seq if state is not None else 0
+    known = before or {}
+    inserts, updates = [], []
+    # insertion order of workflow.tasks puts parents before children
+    for tid in workflow.tasks:
+        if tid not in changed_set:
+            continue
+        body = _registry.convert(workflow.tasks[tid])
+        if tid in known:
+            updates.append({"t_app": application_id, "t_id": str(tid), "body": body})
+        else:
+            inserts.append({"application_id": application_id, "task_id": str(tid), "seq": seq, "body": body})
+            seq += 1
+    meta = _meta(workflow)
+    if state is None:
+        db.session.add(WorkflowState(application_id=application_id, format_version=FORMAT_VERSION,
+                                     serializer_version=SERIALIZER_VERSION, meta=meta, next_seq=seq))
+        db.session.flush()
+    else:
+        state.meta = meta
+        state.next_seq = seq
+    if inserts:
+        db.session.execute(insert(WorkflowTaskState), inserts)
+    if updates:
+        from sqlalchemy import bindparam
+
+        stmt = (update(WorkflowTaskState)
+                .where(WorkflowTaskState.application_id == bindparam("t_app"),
+                       WorkflowTaskState.task_id == bindparam("t_id"))
+                .values(body=bindparam("body")))
+        db.session.connection().execute(stmt, updates)
+    if removed:
+        db.session.execute(delete(WorkflowTaskState).where(
+            WorkflowTaskState.application_id == application_id,
+            WorkflowTaskState.task_id.in_([str(t) for t in removed])))
+    return after
+
+
+def restore(application_id: int, service: CompiledService) -> BpmnWorkflow:
+    state = db.session.get(WorkflowState, application_id)
+    if state is None or state.format_version != FORMAT_VERSION:
+        raise DomainError("not_found", what=f"workflow state of application {application_id}")
+    rows = db.session.execute(
+        select(WorkflowTaskState.body).where(WorkflowTaskState.application_id == application_id)
+        .order_by(WorkflowTaskState.seq)
+    ).scalars()
+    meta = state.meta
+    workflow = BpmnWorkflow(service.spec, service.subprocess_specs, script_engine=script_engine(),
+                            deserializing=True)
+    for body in rows:
+        _registry.restore(body, workflow=workflow)
+    workflow.task_tree = workflow.tasks[UUID(meta["root"])]
+    workflow.success = meta["success"]
+    workflow.completed = meta.get("completed", False)
+    workflow.correlations = meta.get("correlations", {})
+    if meta.get("last_task"):
+        workflow.last_task = workflow.tasks.get(UUID(meta["last_task"]))
+    workflow.data = _registry.restore(meta.get("data", {}))
+    _restore_subprocesses(dict(meta.get("subprocesses") or {}), workflow, workflow)
+    workflow.bpmn_events = _registry.restore(meta.get("bpmn_events", []))
+    return workflow
+
+
+def _restore_subprocesses(dct: dict, parent, top) -> None:
+    for task in list(parent.tasks.values()):
+        if isinstance(task.task_spec, SubWorkflowTask) and str(task.id) in dct:
+            sp = _registry.restore(dct.pop(str(task.id)), task=task, top_workflow=top)
+            top.subprocesses[task.id] = sp
+            sp.completed_event.connect(task.task_spec._on_subworkflow_completed, task)
+            _restore_subprocesses(dct, sp, top)
+
+
+# ---- per-process cache of restored workflows ----------------------------------------------------------
+
+def cached(application_id: int, version: int):
+    with _cache_lock:
+        hit = _cache.get(application_id)
+        if hit is not None and hit[0] == version:
+            _cache.move_to_end(application_id)
+            return hit[1], hit[2]
+    return None
+
+
+def remember(application_id: int, version: int, workflow: BpmnWorkflow, prints: dict) -> None:
+    with _cache_lock:
+        _cache[application_id] = (version, workflow, prints)
+        _cache.move_to_end(application_id)
+        while len(_cache) > _CACHE_MAX:
+            _cache.popitem(last=False)
+
+
+def forget(application_id: int) -> None:
+    with _cache_lock:
+        _cache.pop(application_id, None)
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()

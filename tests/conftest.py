@@ -1,0 +1,181 @@
+"""Shared fixtures: `app` (migrated database with the seed catalogue and demo accounts), `client`, `runner`.
+
+The database is SQLite by default; set TEST_DATABASE_URL to run on PostgreSQL. With ODSC_REQUIRE_SERVICES=1
+(set by .ci/run) a test that needs PostgreSQL or Redis fails instead of skipping when it is not reachable.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from web import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRE = os.environ.get("ODSC_REQUIRE_SERVICES") == "1"
+PG_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def unavailable(what: str, why: str):
+    if REQUIRE:
+        pytest.fail(f"{what} is required (ODSC_REQUIRE_SERVICES=1) but not reachable: {why}")
+    pytest.skip(f"{what} not reachable: {why}")
+
+
+def _reset_caches():
+    from engine import queries, workdays
+    from engine.runtime import specs, store
+
+    specs.clear()
+    store.clear_cache()
+    workdays.reset()
+    queries._labels_cache.clear()
+
+
+def _migrate_and_seed(app, demo: bool):
+    from engine.db import db
+    from web.cli import init_database
+    from web.demo import load_demo
+
+    with app.app_context():
+        init_database()
+        if demo:
+            load_demo()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _truncate_pg(url: str):
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [r[0] for r in conn.execute(
+            "select tablename from pg_tables where schemaname='public' and tablename <> 'alembic_version'")]
+        if tables:
+            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+
+
+def _pg_fresh_schema(url: str):
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=3) as conn:
+            conn.execute("DROP SCHEMA public CASCADE")
+            conn.execute("CREATE SCHEMA public")
+    except psycopg.OperationalError as exc:
+        unavailable("PostgreSQL", str(exc))
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Migrate once per session: a SQLite file to copy, or a PostgreSQL schema to truncate."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    base = tmp_path_factory.mktemp("odsc")
+    if url:
+        _pg_fresh_schema(url)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url), "TESTING": True})
+        _migrate_and_seed(app, demo=False)
+        return {"kind": "pg", "url": url}
+    path = base / "template.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True})
+    _migrate_and_seed(app, demo=False)
+    return {"kind": "sqlite", "path": path}
+
+
+def _sqlalchemy_url(url: str) -> str:
+    from web.config import database_url
+
+    old = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    try:
+        return database_url("")
+    finally:
+        if old is None:
+            del os.environ["DATABASE_URL"]
+        else:
+            os.environ["DATABASE_URL"] = old
+
+
+def make_app(database_template, tmp_path, demo: bool = True, **config):
+    _reset_caches()
+    if database_template["kind"] == "pg":
+        _truncate_pg(database_template["url"])
+        uri = _sqlalchemy_url(database_template["url"])
+    else:
+        path = tmp_path / "odsc.sqlite3"
+        shutil.copy(database_template["path"], path)
+        uri = f"sqlite:///{path}"
+    app = create_app({
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": uri, "WTF_CSRF_ENABLED": False,
+        "UPLOAD_DIR": str(tmp_path / "uploads"), "RATELIMIT_ENABLED": False, **config,
+    })
+    if demo:
+        from web.demo import load_demo
+
+        with app.app_context():
+            load_demo()
+    return app
+
+
+@pytest.fixture
+def app(database_template, tmp_path):
+    app = make_app(database_template, tmp_path)
+    yield app
+    from engine.db import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def bare_app(database_template, tmp_path):
+    """A migrated database with nothing published."""
+    app = make_app(database_template, tmp_path, demo=False)
+    yield app
+    from engine.db import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def pg_url():
+    import psycopg
+
+    try:
+        psycopg.connect(PG_URL, connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        unavailable("PostgreSQL", str(exc))
+    return PG_URL
+
+
+@pytest.fixture
+def redis_url():
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        unavailable("Redis", str(exc))
+    return REDIS_URL

@@ -1,0 +1,81 @@
+"""Who is asking: the session's user as an engine Actor, and decorators that check roles."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, g, redirect, request, session, url_for
+
+from engine.accounts import actor_for
+from engine.audit import Actor
+from engine.db import db
+from engine.models import User
+
+
+def current_user() -> User | None:
+    if "user" not in g:
+        user = None
+        uid = session.get("uid")
+        if uid is not None:
+            user = db.session.get(User, uid)
+            # a deactivated account or a bumped epoch ends every session at once
+            if user is None or not user.active or session.get("epoch") != user.session_epoch:
+                session.pop("uid", None)
+                user = None
+        g.user = user
+    return g.user
+
+
+def current_actor() -> Actor | None:
+    if "actor" not in g:
+        user = current_user()
+        g.actor = actor_for(user) if user else None
+    return g.actor
+
+
+def login_user(user: User) -> None:
+    session.clear()
+    session["uid"] = user.id
+    session["epoch"] = user.session_epoch
+    session["lang"] = user.locale
+    session.permanent = True
+    g.pop("user", None)
+    g.pop("actor", None)
+
+
+def logout_user() -> None:
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    g.pop("user", None)
+    g.pop("actor", None)
+
+
+def login_required(kind: str | None = None):
+    """Require a logged-in user (optionally of kind 'staff' or 'citizen')."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            actor = current_actor()
+            if actor is None:
+                return redirect(url_for("auth.login", next=request.full_path))
+            if kind and actor.kind != kind:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def roles_required(*roles: str):
+    """Require a staff user holding at least one of `roles`."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            actor = current_actor()
+            if actor is None:
+                return redirect(url_for("auth.login", next=request.full_path))
+            if actor.kind != "staff" or not (set(roles) & set(actor.roles)):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator

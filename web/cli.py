@@ -1,0 +1,128 @@
+"""The `odsc` command: a Flask CLI group for set-up, catalogue and accounts."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from web import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def main():
+    """ODSC platform: One-Door Service Centres of Lao PDR."""
+
+
+def init_database() -> None:
+    from flask_migrate import upgrade
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+
+
+@main.command("init")
+@with_appcontext
+def init_cmd():
+    """Create the database or migrate it to the latest schema."""
+    init_database()
+    click.echo(f"database ready: {current_app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
+
+
+@main.group("catalogue")
+def catalogue():
+    """Check or publish the service catalogue (workflows/ and forms/)."""
+
+
+@catalogue.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def catalogue_check(directory: Path | None):
+    """Validate DIRECTORY (default: the configured catalogue); exit 1 if it has errors."""
+    from engine.catalogue.loader import load_catalogue
+
+    cat = load_catalogue(directory or current_app.config["CATALOGUE_DIR"])
+    for problem in cat.problems:
+        click.echo(str(problem), err=problem.severity == "error")
+    errors = len(cat.errors)
+    click.echo(f"{len(cat.services)} services, {len(cat.forms)} forms, {len(cat.centres)} centres: "
+               f"{errors} errors, {len(cat.problems) - errors} warnings")
+    sys.exit(1 if errors else 0)
+
+
+@catalogue.command("load")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def catalogue_load(directory: Path | None):
+    """Publish the catalogue into the database; unchanged services get no new version."""
+    from engine.catalogue.loader import load_catalogue
+    from engine.catalogue.publish import publish_catalogue
+
+    cat = load_catalogue(directory or current_app.config["CATALOGUE_DIR"])
+    if cat.errors:
+        for problem in cat.errors:
+            click.echo(str(problem), err=True)
+        click.echo(f"not published: {len(cat.errors)} errors", err=True)
+        sys.exit(1)
+    summary = publish_catalogue(cat)
+    for sid, state in summary["services"].items():
+        click.echo(f"{sid}: {state}")
+    click.echo(f"centres changed: {summary['centres']}, roles changed: {summary['roles']}, "
+               f"holidays added: {summary['holidays']}")
+
+
+@main.group("users")
+def users():
+    """Manage accounts."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", "full_name", default="")
+@click.option("--centre", "centre_id", default=None)
+@click.option("--role", "roles", multiple=True, help="office role or supervisor/monitor/designer/admin")
+@click.option("--citizen", is_flag=True, help="a citizen account (username is the phone number)")
+@with_appcontext
+def users_create(username, password, full_name, centre_id, roles, citizen):
+    """Create a staff (or citizen) account."""
+    from engine.accounts import create_user
+    from engine.db import db
+    from engine.errors import DomainError
+
+    try:
+        create_user(username, password, full_name=full_name, centre_id=centre_id, roles=roles,
+                    kind="citizen" if citizen else "staff", phone=username if citizen else "")
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        click.echo(f"not created: {exc.message('en')} {getattr(exc, 'errors', '')}", err=True)
+        sys.exit(1)
+    click.echo(f"created {username}")
+
+
+@main.command("demo")
+@with_appcontext
+def demo_cmd():
+    """Load the catalogue, demo centres and one demo account for every role; print the logins."""
+    from web.demo import load_demo
+
+    init_database()
+    for line in load_demo():
+        click.echo(line)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def serve_cmd(host, port):
+    """Run the embedded platform: SQLite, jobs in-process, demo data loaded."""
+    from web.demo import load_demo
+
+    init_database()
+    for line in load_demo():
+        click.echo(line)
+    click.echo(f"open http://{host}:{port}/")
+    current_app.run(host=host, port=port, threaded=True, use_reloader=False)

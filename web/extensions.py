@@ -1,0 +1,20 @@
+"""Flask extensions, bound to the app with init_app."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_migrate import Migrate
+
+from web.config import ROOT
+
+migrate = Migrate()
+
+
+def init_extensions(app: Flask) -> None:
+    import engine.models  # noqa: F401 - registers every table with the metadata
+    from engine.db import db
+    from engine.jobs.publisher import init_publisher
+    from web.i18n import init_i18n
+
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    init_i18n(app)
+    init_publisher(app)
