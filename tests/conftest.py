@@ -48,41 +48,46 @@ def _migrate_and_seed(app, demo: bool):
         db.engine.dispose()
 
 
-def _truncate_pg(url: str):
+def _pg_admin(url: str):
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        tables = [r[0] for r in conn.execute(
-            "select tablename from pg_tables where schemaname='public' and tablename <> 'alembic_version'")]
-        if tables:
-            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
-
-
-def _pg_fresh_schema(url: str):
-    import psycopg
-
+    base = url.rsplit("/", 1)[0]
     try:
-        with psycopg.connect(url, autocommit=True, connect_timeout=3) as conn:
-            conn.execute("DROP SCHEMA public CASCADE")
-            conn.execute("CREATE SCHEMA public")
+        return psycopg.connect(base + "/postgres", autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
         unavailable("PostgreSQL", str(exc))
 
 
+def _pg_create(url: str, name: str, template: str | None = None) -> str:
+    with _pg_admin(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw")
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
-    """Migrate once per session: a SQLite file to copy, or a PostgreSQL schema to truncate."""
+    """Migrate and seed once per session: SQLite files to copy, or PostgreSQL template databases."""
     url = os.environ.get("TEST_DATABASE_URL")
     base = tmp_path_factory.mktemp("odsc")
-    if url:
-        _pg_fresh_schema(url)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url), "TESTING": True})
-        _migrate_and_seed(app, demo=False)
-        return {"kind": "pg", "url": url}
-    path = base / "template.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True})
-    _migrate_and_seed(app, demo=False)
-    return {"kind": "sqlite", "path": path}
+    templates = {}
+    for demo in (False, True):
+        if url:
+            name = f"odsc_tpl_{WORKER}_{'demo' if demo else 'bare'}"
+            target = _pg_create(url, name)
+            uri = _sqlalchemy_url(target)
+            templates[demo] = name
+        else:
+            path = base / f"template-{'demo' if demo else 'bare'}.sqlite3"
+            uri = f"sqlite:///{path}"
+            templates[demo] = path
+        _reset_caches()
+        app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True})
+        _migrate_and_seed(app, demo=demo)
+    return {"kind": "pg" if url else "sqlite", "url": url, "templates": templates}
 
 
 def _sqlalchemy_url(url: str) -> str:
@@ -101,23 +106,17 @@ def _sqlalchemy_url(url: str) -> str:
 
 def make_app(database_template, tmp_path, demo: bool = True, **config):
     _reset_caches()
+    template = database_template["templates"][demo]
     if database_template["kind"] == "pg":
-        _truncate_pg(database_template["url"])
-        uri = _sqlalchemy_url(database_template["url"])
+        uri = _sqlalchemy_url(_pg_create(database_template["url"], f"odsc_test_{WORKER}", template))
     else:
         path = tmp_path / "odsc.sqlite3"
-        shutil.copy(database_template["path"], path)
+        shutil.copy(template, path)
         uri = f"sqlite:///{path}"
-    app = create_app({
+    return create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": uri, "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": str(tmp_path / "uploads"), "RATELIMIT_ENABLED": False, **config,
     })
-    if demo:
-        from web.demo import load_demo
-
-        with app.app_context():
-            load_demo()
-    return app
 
 
 @pytest.fixture

@@ -24,6 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web.blueprints import register_blueprints
 
     register_blueprints(app)
+    from web.cli import init_cli
+
+    init_cli(app)
     return app
 
 

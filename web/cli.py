@@ -16,13 +16,19 @@ def main():
     """ODSC platform: One-Door Service Centres of Lao PDR."""
 
 
+def init_cli(app) -> None:
+    """Register the commands on app.cli, so `odsc`, `flask` and test runners all see them."""
+    for command in (init_cmd, catalogue, users, demo_cmd, serve_cmd):
+        app.cli.add_command(command)
+
+
 def init_database() -> None:
     from flask_migrate import upgrade
 
     upgrade(directory=current_app.extensions["migrate"].directory)
 
 
-@main.command("init")
+@click.command("init")
 @with_appcontext
 def init_cmd():
     """Create the database or migrate it to the latest schema."""
@@ -30,7 +36,7 @@ def init_cmd():
     click.echo(f"database ready: {current_app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
 
 
-@main.group("catalogue")
+@click.group("catalogue")
 def catalogue():
     """Check or publish the service catalogue (workflows/ and forms/)."""
 
@@ -72,7 +78,7 @@ def catalogue_load(directory: Path | None):
                f"holidays added: {summary['holidays']}")
 
 
-@main.group("users")
+@click.group("users")
 def users():
     """Manage accounts."""
 
@@ -102,7 +108,7 @@ def users_create(username, password, full_name, centre_id, roles, citizen):
     click.echo(f"created {username}")
 
 
-@main.command("demo")
+@click.command("demo")
 @with_appcontext
 def demo_cmd():
     """Load the catalogue, demo centres and one demo account for every role; print the logins."""
@@ -113,7 +119,7 @@ def demo_cmd():
         click.echo(line)
 
 
-@main.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @with_appcontext
