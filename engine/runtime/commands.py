@@ -19,6 +19,7 @@ from engine.catalogue.forms import validate_answers
 from engine.catalogue.services import APPLICANT
 from engine.db import db, is_postgres, utcnow
 from engine.errors import Conflict, DomainError, Forbidden, InvalidData, NotAllowed, NotFound
+from engine.jobs import hooks as job_hooks
 from engine.models import Application, Centre, CentreService, Service, Task, User
 from engine.models.application import CLOSED_STATUSES, TASK_READY
 from engine.runtime import readmodel, store
@@ -67,11 +68,10 @@ def _load_app(app_id: int) -> Application:
 
 
 def _workflow(app: Application, service: CompiledService):
-    hit = store.cached(app.id, app.version)
+    hit = store.take(app.id, app.version)
     if hit is not None:
         return hit
-    workflow = store.restore(app.id, service)
-    return workflow, store.fingerprints(workflow)
+    return store.load(app.id, service)
 
 
 def _advance(workflow, app: Application, reached: list[str]) -> None:
@@ -95,6 +95,10 @@ def _finish(app: Application, service: CompiledService, workflow, before: dict |
             actor: Actor, completed_task_id: str | None = None) -> list[str]:
     entered = readmodel.sync(app, service.definition, workflow, reached, actor_id=actor.user_id,
                              completed_task_id=completed_task_id)
+    job_hooks.after_step(app, service, workflow)  # engine.jobs: due timers and service tasks of this step
+    from engine.certificates import after_step  # attach uploads; issue the certificate when ready/completed
+
+    after_step(app, service.definition, workflow, actor, completed_task_id)
     prints = store.save(app.id, workflow, before)
     for milestone in entered:
         events.emit("milestone", application_id=app.id, milestone=milestone)
@@ -176,11 +180,18 @@ def can_act(actor: Actor, row: Task, app: Application) -> bool:
 
 
 def _task_for(task_id: str, actor: Actor) -> tuple[Task, Application]:
-    row = db.session.get(Task, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
+    """The task and its application, the application locked first (PostgreSQL) so the task row read after it
+    is current."""
+    if not isinstance(task_id, str) or len(task_id) > 36:
+        raise NotFound(what="task")
+    stmt = select(Application).where(
+        Application.id == select(Task.application_id).where(Task.id == task_id).scalar_subquery())
+    if is_postgres():
+        stmt = stmt.with_for_update()
+    app = db.session.execute(stmt).scalar_one_or_none()
+    row = db.session.get(Task, task_id, populate_existing=True) if app is not None else None
     if row is None:
         raise NotFound(what="task")
-    app = _load_app(row.application_id)
-    db.session.refresh(row)
     if not can_act(actor, row, app):
         if actor.kind == "staff" and actor.centre_id == row.centre_id or app.applicant_id == actor.user_id:
             raise Forbidden()

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from engine.db import db
 from engine.errors import DomainError
@@ -33,8 +33,16 @@ def fingerprint(task) -> tuple:
     return (task.state, task.last_state_change, len(task._children), task.triggered)
 
 
-def fingerprints(workflow: BpmnWorkflow) -> dict:
-    return {tid: fingerprint(task) for tid, task in workflow.tasks.items()}
+class Snapshot(dict):
+    """Fingerprints of every task after a save, plus the next free restore sequence number."""
+
+    next_seq: int = 0
+
+
+def fingerprints(workflow: BpmnWorkflow, next_seq: int = 0) -> Snapshot:
+    snap = Snapshot((tid, fingerprint(task)) for tid, task in workflow.tasks.items())
+    snap.next_seq = next_seq
+    return snap
 
 
 def _meta(workflow: BpmnWorkflow) -> dict:
@@ -54,10 +62,9 @@ def new_workflow(service: CompiledService) -> BpmnWorkflow:
     return BpmnWorkflow(service.spec, service.subprocess_specs, script_engine=script_engine())
 
 
-def save(application_id: int, workflow: BpmnWorkflow, before: dict | None) -> dict:
-    """Write what changed since `before` (fingerprints taken before the step); return the new fingerprints."""
+def save(application_id: int, workflow: BpmnWorkflow, before: Snapshot | None) -> Snapshot:
+    """Write what changed since `before` (the snapshot taken at restore or at the last save)."""
     after = fingerprints(workflow)
-    state = db.session.get(WorkflowState, application_id) if before is not None else None
     changed = [tid for tid, fp in after.items() if before is None or before.get(tid) != fp]
     # a child's data is stored as a delta against its parent: rewrite children of changed tasks too
     extra = set()
@@ -65,7 +72,7 @@ def save(application_id: int, workflow: BpmnWorkflow, before: dict | None) -> di
         extra.update(workflow.tasks[tid]._children)
     changed_set = set(changed) | {c for c in extra if c in after}
     removed = [tid for tid in (before or {}) if tid not in after]
-    seq = state.next_seq if state is not None else 0
+    seq = before.next_seq if before is not None else 0
     known = before or {}
     inserts, updates = [], []
     # insertion order of workflow.tasks puts parents before children
@@ -79,23 +86,22 @@ def save(application_id: int, workflow: BpmnWorkflow, before: dict | None) -> di
             inserts.append({"application_id": application_id, "task_id": str(tid), "seq": seq, "body": body})
             seq += 1
     meta = _meta(workflow)
-    if state is None:
-        db.session.add(WorkflowState(application_id=application_id, format_version=FORMAT_VERSION,
-                                     serializer_version=SERIALIZER_VERSION, meta=meta, next_seq=seq))
-        db.session.flush()
+    if before is None:
+        db.session.execute(insert(WorkflowState), [{
+            "application_id": application_id, "format_version": FORMAT_VERSION,
+            "serializer_version": SERIALIZER_VERSION, "meta": meta, "next_seq": seq}])
     else:
-        state.meta = meta
-        state.next_seq = seq
+        db.session.execute(update(WorkflowState).where(WorkflowState.application_id == application_id)
+                           .values(meta=meta, next_seq=seq))
     if inserts:
         db.session.execute(insert(WorkflowTaskState), inserts)
     if updates:
-        from sqlalchemy import bindparam
-
         stmt = (update(WorkflowTaskState)
                 .where(WorkflowTaskState.application_id == bindparam("t_app"),
                        WorkflowTaskState.task_id == bindparam("t_id"))
                 .values(body=bindparam("body")))
         db.session.connection().execute(stmt, updates)
+    after.next_seq = seq
     if removed:
         db.session.execute(delete(WorkflowTaskState).where(
             WorkflowTaskState.application_id == application_id,
@@ -104,6 +110,12 @@ def save(application_id: int, workflow: BpmnWorkflow, before: dict | None) -> di
 
 
 def restore(application_id: int, service: CompiledService) -> BpmnWorkflow:
+    """The workflow rebuilt from its stored rows (a private copy)."""
+    return load(application_id, service)[0]
+
+
+def load(application_id: int, service: CompiledService) -> tuple[BpmnWorkflow, Snapshot]:
+    """The workflow and the snapshot `save` needs to write only what the next step changes."""
     state = db.session.get(WorkflowState, application_id)
     if state is None or state.format_version != FORMAT_VERSION:
         raise DomainError("not_found", what=f"workflow state of application {application_id}")
@@ -125,7 +137,7 @@ def restore(application_id: int, service: CompiledService) -> BpmnWorkflow:
     workflow.data = _registry.restore(meta.get("data", {}))
     _restore_subprocesses(dict(meta.get("subprocesses") or {}), workflow, workflow)
     workflow.bpmn_events = _registry.restore(meta.get("bpmn_events", []))
-    return workflow
+    return workflow, fingerprints(workflow, state.next_seq)
 
 
 def _restore_subprocesses(dct: dict, parent, top) -> None:
@@ -139,13 +151,21 @@ def _restore_subprocesses(dct: dict, parent, top) -> None:
 
 # ---- per-process cache of restored workflows ----------------------------------------------------------
 
-def cached(application_id: int, version: int):
+def take(application_id: int, version: int):
+    """Hand the cached workflow to one caller only: a concurrent command on the same application restores its
+    own copy from the database, so two threads never mutate one object. Put back by `remember` after commit."""
+    with _cache_lock:
+        hit = _cache.pop(application_id, None)
+    if hit is not None and hit[0] == version:
+        return hit[1], hit[2]
+    return None
+
+
+def peek(application_id: int, version: int):
+    """The cached workflow without taking it (tests and diagnostics)."""
     with _cache_lock:
         hit = _cache.get(application_id)
-        if hit is not None and hit[0] == version:
-            _cache.move_to_end(application_id)
-            return hit[1], hit[2]
-    return None
+    return (hit[1], hit[2]) if hit is not None and hit[0] == version else None
 
 
 def remember(application_id: int, version: int, workflow: BpmnWorkflow, prints: dict) -> None:

@@ -15,7 +15,7 @@ from tests.engine.helpers import APPROVE_PATH, actor, ready_task, start_residenc
 def restored_equals_live(app_id: int) -> None:
     """The workflow rebuilt from the stored rows is the one the engine has in memory."""
     app = db.session.get(Application, app_id)
-    hit = store.cached(app.id, app.version)
+    hit = store.peek(app.id, app.version)
     assert hit is not None, "the committed workflow should be cached for the next command"
     live = store.SERIALIZER.to_dict(hit[0])
     store.forget(app.id)
