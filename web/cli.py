@@ -18,7 +18,7 @@ def main():
 
 def init_cli(app) -> None:
     """Register the commands on app.cli, so `odsc`, `flask` and test runners all see them."""
-    for command in (init_cmd, catalogue, users, demo_cmd, serve_cmd):
+    for command in (init_cmd, catalogue, users, demo_cmd, serve_cmd, worker_cmd):
         app.cli.add_command(command)
 
 
@@ -131,4 +131,19 @@ def serve_cmd(host, port):
     for line in load_demo():
         click.echo(line)
     click.echo(f"open http://{host}:{port}/")
+    from engine.jobs.ticker import start_ticker
+
+    start_ticker(current_app._get_current_object())  # embedded mode: timers and jobs in a thread
     current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="stop when the queues are empty")
+@click.option("--fork", is_flag=True, help="run each job in a forked work horse (rq Worker)")
+@click.option("--name", default=None)
+@with_appcontext
+def worker_cmd(burst, fork, name):
+    """Run a background worker: rq (with its scheduler) on REDIS_URL, plus the timer ticker."""
+    from engine.jobs.worker import run_worker
+
+    run_worker(current_app._get_current_object(), burst=burst, fork=fork, name=name)

@@ -43,7 +43,7 @@ def load_demo() -> list[str]:
         create_user(phone, DEMO_PASSWORD, full_name=name, kind="citizen", phone=phone)
     db.session.commit()
     lines.append(f"demo logins (password for all: {DEMO_PASSWORD}):")
-    for username, name, centre, roles in DEMO_STAFF:
+    for username, _name, centre, roles in DEMO_STAFF:
         lines.append(f"  {username:<14} {centre:<13} {', '.join(roles)[:60]}")
     lines.append(f"  {phone:<14} citizen")
     return lines

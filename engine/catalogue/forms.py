@@ -140,8 +140,8 @@ class _NationalId(fields.String):
 
 
 class _YesNo(fields.Field):
-    TRUE = {"yes", "true", "1", "on", "y", True, 1}
-    FALSE = {"no", "false", "0", "off", "n", False, 0}
+    TRUE = {"yes", "true", "1", "on", "y", True}
+    FALSE = {"no", "false", "0", "off", "n", False}
 
     def _deserialize(self, value, attr, data, **kwargs):
         key = value.strip().lower() if isinstance(value, str) else value

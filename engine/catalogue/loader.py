@@ -113,14 +113,20 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
         return None
     tasks = cross_check(service, docs, forms, roles, yaml_rel, problems)
     check_scripts(service["id"], docs, problems)
+    from engine.certificates import TEMPLATE_FILE, template_from  # the service's certificate template
+
+    certificate = template_from(doc, files, rel_folder, problems)
     if service["process"]:
         build_specs(docs, service["process"], problems)
     if len([p for p in problems if p.severity == "error"]) > before:
         return None
     bpmn_text = {name: files[name].decode("utf-8") for name in bpmn_names}
     defn = definition(service, tasks, forms, bpmn_names)
+    hashed = dict(bpmn_text)
+    if certificate:
+        defn["certificate"] = hashed[TEMPLATE_FILE] = certificate
     return ServiceBundle(service["id"], defn, bpmn_text, service_yaml,
-                         content_hash(service_yaml, bpmn_text, defn["forms"]))
+                         content_hash(service_yaml, hashed, defn["forms"]))
 
 
 def load_holidays(root: Path, problems: list[Problem]) -> list[dict]:

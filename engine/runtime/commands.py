@@ -17,7 +17,7 @@ from engine import events
 from engine.audit import Actor, record
 from engine.catalogue.forms import validate_answers
 from engine.catalogue.services import APPLICANT
-from engine.db import db, is_postgres, utcnow
+from engine.db import db, is_postgres
 from engine.errors import Conflict, DomainError, Forbidden, InvalidData, NotAllowed, NotFound
 from engine.jobs import hooks as job_hooks
 from engine.models import Application, Centre, CentreService, Service, Task, User

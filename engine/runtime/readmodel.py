@@ -4,12 +4,20 @@ from __future__ import annotations
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
+from engine.catalogue.services import APPLICANT
 from engine.db import db, utcnow
 from engine.models import Application, MilestoneEvent, Task
 from engine.models.application import (
-    CANCELLED, COMPLETED, IN_PROGRESS, REJECTED, RETURNED, SUBMITTED, TASK_CANCELLED, TASK_COMPLETED, TASK_READY,
+    CANCELLED,
+    COMPLETED,
+    IN_PROGRESS,
+    REJECTED,
+    RETURNED,
+    SUBMITTED,
+    TASK_CANCELLED,
+    TASK_COMPLETED,
+    TASK_READY,
 )
-from engine.catalogue.services import APPLICANT
 
 
 def bpmn_id(task) -> str:

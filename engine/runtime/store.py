@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, select
 
 from engine.db import db
 from engine.errors import DomainError
@@ -23,6 +23,12 @@ from engine.runtime.specs import CompiledService, script_engine
 
 SERIALIZER = BpmnWorkflowSerializer()
 _registry = SERIALIZER.registry
+
+_STATE = WorkflowState.__table__
+_TASKS = WorkflowTaskState.__table__
+_UPDATE_TASK = (_TASKS.update()
+                .where(_TASKS.c.application_id == bindparam("t_app"), _TASKS.c.task_id == bindparam("t_id"))
+                .values(body=bindparam("body")))
 
 _CACHE_MAX = 512
 _cache: OrderedDict[int, tuple[int, BpmnWorkflow, dict]] = OrderedDict()
@@ -86,26 +92,23 @@ def save(application_id: int, workflow: BpmnWorkflow, before: Snapshot | None) -
             inserts.append({"application_id": application_id, "task_id": str(tid), "seq": seq, "body": body})
             seq += 1
     meta = _meta(workflow)
+    # Core statements on the session's connection: the ORM's bulk machinery costs more than the SQL here
+    conn = db.session.connection()
     if before is None:
-        db.session.execute(insert(WorkflowState), [{
+        conn.execute(_STATE.insert(), [{
             "application_id": application_id, "format_version": FORMAT_VERSION,
             "serializer_version": SERIALIZER_VERSION, "meta": meta, "next_seq": seq}])
     else:
-        db.session.execute(update(WorkflowState).where(WorkflowState.application_id == application_id)
-                           .values(meta=meta, next_seq=seq))
+        conn.execute(_STATE.update().where(_STATE.c.application_id == application_id)
+                     .values(meta=meta, next_seq=seq))
     if inserts:
-        db.session.execute(insert(WorkflowTaskState), inserts)
+        conn.execute(_TASKS.insert(), inserts)
     if updates:
-        stmt = (update(WorkflowTaskState)
-                .where(WorkflowTaskState.application_id == bindparam("t_app"),
-                       WorkflowTaskState.task_id == bindparam("t_id"))
-                .values(body=bindparam("body")))
-        db.session.connection().execute(stmt, updates)
+        conn.execute(_UPDATE_TASK, updates)
     after.next_seq = seq
     if removed:
-        db.session.execute(delete(WorkflowTaskState).where(
-            WorkflowTaskState.application_id == application_id,
-            WorkflowTaskState.task_id.in_([str(t) for t in removed])))
+        conn.execute(_TASKS.delete().where(_TASKS.c.application_id == application_id,
+                                           _TASKS.c.task_id.in_([str(t) for t in removed])))
     return after
 
 

@@ -1,7 +1,6 @@
 """A hostile script in a published process fails that one application, not the server or the others."""
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
