@@ -1,8 +1,12 @@
 """BPMN files as modelers export them: safe parsing, interoperability fixes, metadata and SpiffWorkflow specs.
 
-Uploaded BPMN is untrusted: no DTDs, no entities, no network, a size limit. Forms and routing are read from
-Camunda (`camunda:formKey`, `camunda:formRef`, `camunda:candidateGroups`, `camunda:assignee`) and
-SpiffArena (`formJsonSchemaFilename`) extensions, so files from those modelers work as they are.
+Uploaded BPMN is untrusted: UTF-8 only, no DTDs, no entities, no network, a size limit. Forms and routing are
+read from Camunda (`camunda:formKey`, `camunda:formRef`, `camunda:candidateGroups`, `camunda:assignee`; Camunda 8
+`zeebe:formDefinition`, `zeebe:assignmentDefinition`) and SpiffArena (`formJsonSchemaFilename`) extensions, so
+files from those modelers work as they are. Where the meaning is clear, modeler habits are read with a warning:
+bare ISO 8601 timers are quoted, JUEL `${expr}` conditions are unwrapped, `camunda:assignee` naming an office role
+routes a task outside any lane, and a file with no executable process whose only pool with a flow is unmarked
+(Signavio) runs that pool.
 """
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from engine.catalogue.problems import Problem
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
+ROLE_LIKE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 MAX_BPMN_BYTES = 5 * 1024 * 1024
 
 # harmless for execution: reported as warnings
@@ -69,19 +75,32 @@ def parse_xml(data: bytes, file: str, problems: list[Problem], max_bytes: int = 
         problems.append(Problem(file, f"file is {len(data):,} bytes, more than the limit of {max_bytes:,}",
                                 "split the process or remove embedded images"))
         return None
-    head = data[:4096].upper()
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in data.upper():
+    upper = data.upper()
+    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
         problems.append(Problem(file, "DOCTYPE or ENTITY declarations are not allowed in BPMN files",
                                 "export the file again from the modeler; BPMN needs no DTD", 1))
+        return None
+    try:
+        data.decode("utf-8")  # UTF-16 would also hide a DOCTYPE from the check above
+    except UnicodeDecodeError:
+        problems.append(Problem(file, "the file is not UTF-8 text", "save the BPMN file as UTF-8", 1))
         return None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     try:
-        return etree.ElementTree(etree.fromstring(data, parser))
+        tree = etree.ElementTree(etree.fromstring(data, parser))
     except etree.XMLSyntaxError as exc:
         problems.append(Problem(file, f"not well-formed XML: {exc.msg}", "open and save it again in the modeler",
                                 exc.lineno))
         return None
+    except ValueError as exc:  # e.g. an encoding declaration lxml refuses
+        problems.append(Problem(file, f"not well-formed XML: {exc}", "save the BPMN file as UTF-8", 1))
+        return None
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        problems.append(Problem(file, "DOCTYPE or ENTITY declarations are not allowed in BPMN files",
+                                "export the file again from the modeler; BPMN needs no DTD", 1))
+        return None
+    return tree
 
 
 def _form_of(node) -> str | None:
@@ -91,6 +110,10 @@ def _form_of(node) -> str | None:
             # "embedded:app:forms/review.html", "camunda-forms:deployment:review.form" -> "review"
             last = re.split(r"[:/]", value.strip())[-1]
             return re.sub(r"\.(html|form|json|ya?ml)$", "", last)
+    for form_def in node.iter(f"{{{ZEEBE_NS}}}formDefinition"):  # Camunda 8 files from Camunda Modeler 5
+        value = form_def.get("formId") or form_def.get("formKey")
+        if value:
+            return re.sub(r"\.(form|json|ya?ml)$", "", re.split(r"[:/]", value.strip())[-1])
     for prop in node.iter(f"{{{SPIFF_NS}}}property"):
         if prop.get("name") == "formJsonSchemaFilename" and prop.get("value"):
             return re.sub(r"(-schema)?\.json$", "", prop.get("value").strip())
@@ -106,6 +129,42 @@ def _quote_timers(root) -> None:
                 node.text = repr(text)
 
 
+def _unwrap_conditions(root, file: str, problems: list[Problem]) -> None:
+    """Camunda Modeler writes conditions as JUEL `${decision == 'reject'}`; the inside is a Python expression."""
+    for node in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
+        text = (node.text or "").strip()
+        match = re.fullmatch(r"[$#]\{(.*)\}", text, re.S)
+        if match:
+            node.text = match.group(1).strip()
+            owner = node.getparent()
+            problems.append(Problem(file, f"condition {text!r} read as the expression {node.text!r}",
+                                    "write plain expressions on form fields", node.sourceline,
+                                    owner.get("id") if owner is not None else None, "warning"))
+
+
+def _flow_nodes(process) -> int:
+    return sum(1 for child in process if isinstance(child.tag, str) and _local(child.tag) in (
+        "startEvent", "userTask", "task", "serviceTask", "scriptTask", "endEvent", "exclusiveGateway"))
+
+
+def _infer_executable(processes, file: str, problems: list[Problem]) -> None:
+    """Signavio and other tools export without isExecutable: when exactly one process has a flow, run that one."""
+    if not processes:
+        return
+    with_flow = [p for p in processes if _flow_nodes(p)]
+    explicit = any(p.get("isExecutable", "false").lower() == "true" for p in processes)
+    for process in processes:  # SpiffWorkflow would take a missing isExecutable as true
+        if process.get("isExecutable") is None and (explicit or len(with_flow) != 1 or process is not with_flow[0]):
+            process.set("isExecutable", "false")
+    if not explicit and len(with_flow) == 1:
+        process = with_flow[0]
+        process.set("isExecutable", "true")
+        problems.append(Problem(file, f"process {process.get('id')!r} is not marked executable; it is the only pool "
+                                      "with a flow, so it is treated as the executable process",
+                                "tick 'Executable' on the pool in the modeler", process.sourceline,
+                                process.get("id"), "warning"))
+
+
 def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocument | None:
     tree = parse_xml(data, file, problems)
     if tree is None:
@@ -115,7 +174,9 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
         problems.append(Problem(file, "the root element is not bpmn:definitions", "save the file as BPMN 2.0 XML", 1))
         return None
     _quote_timers(root)
+    _unwrap_conditions(root, file, problems)
     processes = root.findall(f"{{{BPMN_NS}}}process")
+    _infer_executable(processes, file, problems)
     doc = BpmnDocument(file, tree, [p.get("id") for p in processes],
                        [p.get("id") for p in processes if p.get("isExecutable", "false").lower() == "true"],
                        {}, {}, {}, [])
@@ -167,10 +228,20 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
                                         node.sourceline, node_id))
         elif tag == "userTask" and executable:
             groups = node.get(f"{{{CAMUNDA_NS}}}candidateGroups") or ""
+            assignee = (node.get(f"{{{CAMUNDA_NS}}}assignee") or "").strip() or None
+            for assignment in node.iter(f"{{{ZEEBE_NS}}}assignmentDefinition"):
+                groups = groups or assignment.get("candidateGroups") or ""
+                assignee = assignee or (assignment.get("assignee") or "").strip() or None
+            candidate_groups = [g.strip() for g in groups.split(",") if g.strip()]
+            if not candidate_groups and assignee and node_lane.get(node_id) is None and ROLE_LIKE.match(assignee):
+                # camunda:assignee as a routing hint: a task outside any lane goes to the office role it names
+                candidate_groups = [assignee]
+                problems.append(Problem(doc.file, f"camunda:assignee {assignee!r} is read as the office role of "
+                                                  "this task", "put the task in the lane of its office",
+                                        node.sourceline, node_id, "warning"))
             doc.user_tasks[node_id] = UserTaskInfo(
                 id=node_id, name=(node.get("name") or "").strip(), lane=node_lane.get(node_id), form=_form_of(node),
-                candidate_groups=[g.strip() for g in groups.split(",") if g.strip()],
-                assignee=node.get(f"{{{CAMUNDA_NS}}}assignee"), line=node.sourceline,
+                candidate_groups=candidate_groups, assignee=assignee, line=node.sourceline,
             )
         elif tag == "conditionExpression" and executable and (node.text or "").strip():
             owner = node.getparent()

@@ -1,0 +1,1 @@
+"""The process designer: safe uploads, validation reports, dry runs, publishing, version migration, diagrams."""

@@ -1,0 +1,204 @@
+"""The designer's commands: receive an upload, keep it as a draft, publish it, list and download versions.
+
+Each command is one transaction. A refused upload (hostile, too large, or invalid) changes nothing but the
+audit trail, where it is recorded as `designer.upload_rejected`.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from engine.audit import Actor, record
+from engine.catalogue.publish import publish_service
+from engine.catalogue.services import APPLICANT
+from engine.db import db
+from engine.designer.upload import MAX_BPMN_BYTES, Upload, UploadRejected, collect
+from engine.designer.validate import Report, validate
+from engine.errors import Conflict, DomainError, Forbidden, NotFound
+from engine.models import Application, Centre, CentreService, Service, ServiceVersion
+from engine.models.application import CLOSED_STATUSES
+from engine.models.designer import DRAFT, PUBLISHED, DesignerDraft
+
+DESIGNER = "designer"
+
+
+class DraftInvalid(DomainError):
+    code, status = "draft_invalid", 422
+
+    def message(self, locale: str = "lo") -> str:
+        return ("ບໍລິການນີ້ມີຂໍ້ຜິດພາດ, ບໍ່ສາມາດເຜີຍແຜ່ໄດ້" if locale == "lo"
+                else "This service has errors and cannot be published")
+
+
+def _require_designer(actor: Actor) -> None:
+    if actor.kind != "staff" or DESIGNER not in actor.roles:
+        raise Forbidden()
+
+
+def _audit_rejection(actor: Actor, summary: str, data: dict) -> None:
+    db.session.rollback()
+    record("designer.upload_rejected", actor, summary[:500], data=data)
+    db.session.commit()
+
+
+def receive_upload(files: list[tuple[str, bytes]], actor: Actor, max_bytes: int = MAX_BPMN_BYTES
+                   ) -> tuple[Report, DesignerDraft | None]:
+    """Read, check and validate an upload. Valid: kept as a draft. Refused: audited; UploadRejected re-raised."""
+    _require_designer(actor)
+    names = [re.sub(r"[\x00-\x1f\x7f]", "?", n or "")[:200] for n, _ in files][:20]  # audit-safe
+    try:
+        upload = collect(files, max_bytes)
+    except UploadRejected as exc:
+        _audit_rejection(actor, exc.message("en"), {"reason": exc.reason, "status": exc.status, "files": names,
+                                                    "hostile": exc.reason != "no_files"})
+        raise
+    report = validate(upload)
+    if not report.ok:
+        hostile = report.hostile
+        _audit_rejection(actor, f"{report.service_id or '?'}: {len(report.errors)} errors",
+                         {"files": names, "service": report.service_id, "hostile": bool(hostile),
+                          "errors": report.errors[:50]})
+        return report, None
+    draft = DesignerDraft(service_id=report.service_id, files=dict(report.bundle.bpmn,
+                                                                  **{"service.yaml": report.bundle.service_yaml}),
+                          forms=report.form_texts, report=report.problems, content_hash=report.bundle.content_hash,
+                          status=DRAFT, created_by_id=actor.user_id, created_by=actor.name)
+    db.session.add(draft)
+    db.session.flush()
+    record("designer.draft_uploaded", actor, f"{report.service_id} draft {draft.id}",
+           data={"service": report.service_id, "draft": draft.id, "hash": draft.content_hash,
+                 "warnings": len(report.warnings), "files": names})
+    db.session.commit()
+    return report, draft
+
+
+def get_draft(draft_id: int, actor: Actor) -> DesignerDraft:
+    _require_designer(actor)
+    draft = db.session.get(DesignerDraft, draft_id)
+    if draft is None:
+        raise NotFound(what="draft")
+    return draft
+
+
+def upload_of(draft: DesignerDraft) -> Upload:
+    return Upload(service={name: text.encode("utf-8") for name, text in draft.files.items()},
+                  forms={f"{fid}.yaml": text.encode("utf-8") for fid, text in (draft.forms or {}).items()},
+                  folder=draft.service_id)
+
+
+def revalidate(draft: DesignerDraft) -> Report:
+    """The catalogue may have changed since the upload (roles, forms): validate again before publishing."""
+    return validate(upload_of(draft))
+
+
+def needed_roles(definition: dict) -> set[str]:
+    return {t["role"] for t in definition.get("tasks", {}).values()} - {APPLICANT, ""}
+
+
+def centre_choices(definition: dict) -> list[dict]:
+    """Every active centre, whether it offers the service already, and the office roles it lacks for it."""
+    needed = needed_roles(definition)
+    out = []
+    for centre in db.session.execute(select(Centre).where(Centre.active.is_(True)).order_by(Centre.id)).scalars():
+        covered = {role for office in centre.offices for role in office.roles}
+        link = db.session.get(CentreService, (centre.id, definition.get("id")))
+        out.append({"id": centre.id, "name": {"lo": centre.name_lo, "en": centre.name_en}, "level": centre.level,
+                    "offers": bool(link and link.active), "missing": sorted(needed - covered)})
+    return out
+
+
+def publish_draft(draft_id: int, actor: Actor, centre_ids: list[str] | None = None) -> tuple[ServiceVersion, bool, list]:
+    """Publish a draft as a new immutable version and offer it at the chosen centres; one transaction.
+
+    Returns (version, created, skipped centres with the roles they lack). Running applications keep their
+    version; new applications at every centre that offers the service start on this one at once.
+    """
+    draft = get_draft(draft_id, actor)
+    report = revalidate(draft)
+    if not report.ok:
+        raise DraftInvalid()
+    skipped = []
+    try:
+        version, created = publish_service(report.bundle, actor)
+        db.session.flush()
+        choices = {c["id"]: c for c in centre_choices(report.bundle.definition)}
+        for cid in sorted(set(centre_ids or [])):
+            choice = choices.get(cid)
+            if choice is None:
+                skipped.append({"centre": cid, "missing": [], "reason": "unknown centre"})
+                continue
+            if choice["missing"]:
+                skipped.append({"centre": cid, "missing": choice["missing"], "reason": "roles"})
+                continue
+            if choice["offers"]:
+                continue
+            link = db.session.get(CentreService, (cid, draft.service_id))
+            if link is None:
+                db.session.add(CentreService(centre_id=cid, service_id=draft.service_id, active=True))
+            else:
+                link.active = True
+            record("centre.service_offered", actor, f"{draft.service_id} at {cid}", centre_id=cid,
+                   data={"service": draft.service_id, "centre": cid, "version": version.number})
+        draft.status = PUBLISHED
+        draft.published_version_id = version.id
+        record("designer.draft_published", actor, f"{draft.service_id} v{version.number}",
+               data={"draft": draft.id, "service": draft.service_id, "version": version.number,
+                     "created": created, "centres": sorted(set(centre_ids or [])), "skipped": skipped})
+        db.session.commit()
+    except IntegrityError as exc:  # someone published the same service at the same moment
+        db.session.rollback()
+        raise Conflict() from exc
+    except BaseException:
+        db.session.rollback()
+        raise
+    return version, created, skipped
+
+
+def services_overview() -> list[dict]:
+    rows = db.session.execute(select(Service).order_by(Service.id)).scalars().all()
+    counts = dict(db.session.execute(select(ServiceVersion.service_id, func.count()).group_by(
+        ServiceVersion.service_id)).all())
+    waiting = dict(db.session.execute(
+        select(Application.service_id, func.count()).where(Application.status.not_in(CLOSED_STATUSES))
+        .group_by(Application.service_id)).all())
+    return [{"service": s, "current": s.current_version, "versions": counts.get(s.id, 0),
+             "open": waiting.get(s.id, 0)} for s in rows]
+
+
+def versions(service_id: str) -> tuple[Service, list[ServiceVersion]]:
+    service = db.session.get(Service, service_id)
+    if service is None:
+        raise NotFound(what="service")
+    rows = db.session.execute(select(ServiceVersion).where(ServiceVersion.service_id == service_id)
+                              .order_by(ServiceVersion.number.desc())).scalars().all()
+    return service, rows
+
+
+def get_version(version_id: int) -> ServiceVersion:
+    row = db.session.get(ServiceVersion, version_id)
+    if row is None:
+        raise NotFound(what="service version")
+    return row
+
+
+def form_yaml(form: dict) -> str:
+    return yaml.safe_dump(form, allow_unicode=True, sort_keys=False, width=120)
+
+
+def version_zip(version_id: int) -> tuple[str, bytes]:
+    """A zip of the version as a service folder: service.yaml, the BPMN files, forms/<form_id>.yaml."""
+    row = get_version(version_id)
+    buf = io.BytesIO()
+    folder = row.service_id
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{folder}/service.yaml", row.service_yaml)
+        for name, text in sorted(row.bpmn.items()):
+            archive.writestr(f"{folder}/{name}", text)
+        for fid, form in sorted((row.definition.get("forms") or {}).items()):
+            archive.writestr(f"{folder}/forms/{fid}.yaml", form_yaml(form))
+    return f"{folder}-v{row.number}.zip", buf.getvalue()

@@ -1,0 +1,103 @@
+"""Helpers of the designer tests: logging in as a demo account, the files of a test scenario, zips."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def scenario_files(name: str) -> list[tuple[str, bytes]]:
+    """The files of tests/designer/data/<name>/ as (path inside the service folder, bytes)."""
+    root = DATA / name
+    return [(p.relative_to(root).as_posix(), p.read_bytes()) for p in sorted(root.rglob("*")) if p.is_file()]
+
+
+def make_zip(files: list[tuple[str, bytes]], folder: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            archive.writestr(f"{folder}/{name}" if folder else name, data)
+    return buf.getvalue()
+
+
+def login(client, username: str) -> None:
+    from engine.db import db
+    from engine.models import User
+
+    with client.application.app_context():
+        user = db.session.query(User).filter_by(username=username).one()
+        uid, epoch = user.id, user.session_epoch
+    with client.session_transaction() as session:
+        session.clear()
+        session["uid"] = uid
+        session["epoch"] = epoch
+        session["lang"] = "en"
+
+
+def upload(client, files: list[tuple[str, bytes]]):
+    """POST files to the designer's upload form as a browser does."""
+    data = {"files": [(io.BytesIO(content), name.rsplit("/", 1)[-1]) for name, content in files]}
+    return client.post("/designer/upload", data=data, content_type="multipart/form-data")
+
+
+def audit_kinds(app, kind: str) -> list:
+    from engine.db import db
+    from engine.models import AuditEvent
+
+    with app.app_context():
+        return [(e.kind, e.summary, e.data) for e in db.session.query(AuditEvent).filter_by(kind=kind)
+                .order_by(AuditEvent.id)]
+
+
+ROLE_USERS = {"front_desk": "desk.xs", "approver": "approver.xs", "cashier": "cashier.xs",
+              "public_works_officer": "officer.xs", "applicant": "desk.xs"}
+
+
+def actor(username: str):
+    from engine.accounts import actor_for
+    from engine.db import db
+    from engine.models import User
+
+    return actor_for(db.session.query(User).filter_by(username=username).one())
+
+
+def ready_tasks(app_id: int) -> list:
+    from engine.db import db
+    from engine.models import Task
+
+    return db.session.query(Task).filter_by(application_id=app_id, state="ready").order_by(Task.created_at).all()
+
+
+def complete_next(app_id: int, decision: str | None = None) -> str:
+    """Complete the first waiting task of the application as the demo user of its role; return its BPMN id."""
+    from engine.db import db
+    from engine.designer.dryrun import sample_answers
+    from engine.models import Application
+    from engine.runtime.commands import complete_task
+    from engine.runtime.specs import compiled
+
+    task = ready_tasks(app_id)[0]
+    application = db.session.get(Application, app_id)
+    form = compiled(application.service_version_id).definition["forms"].get(task.form_id)
+    answers = sample_answers(form)
+    if decision and "decision" in answers:
+        answers["decision"] = decision
+    elif "decision" in answers:
+        answers["decision"] = "approve"
+    complete_task(task.id, actor(ROLE_USERS[task.office_role]), answers)
+    return task.bpmn_id
+
+
+def start(service_id: str, centre_id: str = "xaysettha"):
+    from engine.db import db
+    from engine.designer.dryrun import sample_answers
+    from engine.models import Service
+    from engine.runtime.commands import start_application
+    from engine.runtime.specs import compiled
+
+    definition = compiled(db.session.get(Service, service_id).current_version_id).definition
+    data = sample_answers(definition["forms"][definition["application_form"]])
+    return start_application(service_id=service_id, centre_id=centre_id, data=data, actor=actor("desk.xs"),
+                             channel="desk", locale="en")
