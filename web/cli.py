@@ -18,7 +18,9 @@ def main():
 
 def init_cli(app) -> None:
     """Register the commands on app.cli, so `odsc`, `flask` and test runners all see them."""
-    for command in (init_cmd, catalogue, users, demo_cmd, serve_cmd, worker_cmd):
+    from web.blueprints.admin import centres_cli
+
+    for command in (init_cmd, catalogue, users, demo_cmd, serve_cmd, worker_cmd, centres_cli):
         app.cli.add_command(command)
 
 
@@ -59,9 +61,14 @@ def catalogue_check(directory: Path | None):
 
 @catalogue.command("load")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--sync-centres", is_flag=True,
+              help="also overwrite centres already in the database with the centres file")
 @with_appcontext
-def catalogue_load(directory: Path | None):
-    """Publish the catalogue into the database; unchanged services get no new version."""
+def catalogue_load(directory: Path | None, sync_centres: bool):
+    """Publish the catalogue into the database; unchanged services get no new version.
+
+    New centres in the centres file are added; existing ones are left to the admin pages and
+    `odsc centres import` unless --sync-centres is given."""
     from engine.catalogue.loader import load_catalogue
     from engine.catalogue.publish import publish_catalogue
 
@@ -71,7 +78,7 @@ def catalogue_load(directory: Path | None):
             click.echo(str(problem), err=True)
         click.echo(f"not published: {len(cat.errors)} errors", err=True)
         sys.exit(1)
-    summary = publish_catalogue(cat)
+    summary = publish_catalogue(cat, sync_centres=sync_centres)
     for sid, state in summary["services"].items():
         click.echo(f"{sid}: {state}")
     click.echo(f"centres changed: {summary['centres']}, roles changed: {summary['roles']}, "
@@ -134,7 +141,9 @@ def serve_cmd(host, port):
     from engine.jobs.ticker import start_ticker
 
     start_ticker(current_app._get_current_object())  # embedded mode: timers and jobs in a thread
-    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    from werkzeug.serving import run_simple  # app.run() refuses to start inside the flask CLI
+
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
 
 
 @click.command("worker")
@@ -146,4 +155,7 @@ def worker_cmd(burst, fork, name):
     """Run a background worker: rq (with its scheduler) on REDIS_URL, plus the timer ticker."""
     from engine.jobs.worker import run_worker
 
-    run_worker(current_app._get_current_object(), burst=burst, fork=fork, name=name)
+    try:
+        run_worker(current_app._get_current_object(), burst=burst, fork=fork, name=name)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -42,8 +42,9 @@ def publish_service(bundle: ServiceBundle, actor: Actor = SYSTEM) -> tuple[Servi
     return version, True
 
 
-def apply_centres(roles: dict, centres: list[dict], actor: Actor = SYSTEM) -> dict:
-    """Make the database's roles, centres, offices and offers match the given declarations. Caller commits."""
+def apply_centres(roles: dict, centres: list[dict], actor: Actor = SYSTEM, only_missing: bool = False) -> dict:
+    """Make the database's roles, centres, offices and offers match the given declarations (or, with
+    `only_missing`, add the centres the database does not have yet). Caller commits."""
     changes = {"roles": 0, "centres": 0}
     for rid, names in roles.items():
         row = db.session.get(OfficeRole, rid)
@@ -57,6 +58,8 @@ def apply_centres(roles: dict, centres: list[dict], actor: Actor = SYSTEM) -> di
     # parents first, so foreign keys hold on every database
     order = {"ministry": 0, "province": 1, "district": 2}
     for decl in sorted(centres, key=lambda c: order.get(c["level"], 3)):
+        if only_missing and db.session.get(Centre, decl["id"]) is not None:
+            continue
         if _apply_centre(public(decl), actor):
             changes["centres"] += 1
     return changes
@@ -135,8 +138,11 @@ def apply_holidays(holidays: list[dict]) -> int:
     return changed
 
 
-def publish_catalogue(cat: Catalogue, actor: Actor = SYSTEM) -> dict:
-    """Publish everything in one transaction; refuses a catalogue with errors."""
+def publish_catalogue(cat: Catalogue, actor: Actor = SYSTEM, sync_centres: bool = False) -> dict:
+    """Publish everything in one transaction; refuses a catalogue with errors.
+
+    Centres already in the database are left alone unless `sync_centres`: once loaded, the admin pages and
+    `odsc centres import` own them, so a routine release does not undo what administrators changed."""
     if cat.errors:
         raise DomainError("catalogue_invalid")
     summary = {"services": {}}
@@ -144,7 +150,7 @@ def publish_catalogue(cat: Catalogue, actor: Actor = SYSTEM) -> dict:
         for sid, bundle in sorted(cat.services.items()):
             version, created = publish_service(bundle, actor)
             summary["services"][sid] = f"v{version.number} {'published' if created else 'unchanged'}"
-        summary.update(apply_centres(cat.roles, cat.centres, actor))
+        summary.update(apply_centres(cat.roles, cat.centres, actor, only_missing=not sync_centres))
         summary["holidays"] = apply_holidays(cat.holidays)
         db.session.commit()
     except BaseException:

@@ -115,3 +115,17 @@ def test_load_is_idempotent_and_versions_change_with_content(app, runner, catalo
         assert db.session.query(ServiceVersion).count() == versions + 1
         override = db.session.query(CentreService).filter(CentreService.fee_override.is_not(None)).first()
         assert override is not None
+
+
+def test_load_keeps_centres_changed_by_administrators(app, runner):
+    with app.app_context():
+        offer = db.session.get(CentreService, ("xaysettha", "birth_certificate"))
+        offer.fee_override = 12345
+        db.session.commit()
+    assert runner.invoke(args=["catalogue", "load", str(ROOT)]).exit_code == 0
+    with app.app_context():
+        assert db.session.get(CentreService, ("xaysettha", "birth_certificate")).fee_override == 12345
+    synced = runner.invoke(args=["catalogue", "load", "--sync-centres", str(ROOT)])
+    assert synced.exit_code == 0, synced.output
+    with app.app_context():
+        assert db.session.get(CentreService, ("xaysettha", "birth_certificate")).fee_override != 12345
