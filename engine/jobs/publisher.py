@@ -1,24 +1,128 @@
-"""The publisher turns committed domain events into jobs. Embedded mode runs them in-process."""
+"""The publisher turns committed domain events into jobs: in-process (embedded mode) or on rq (production).
+
+`engine.events.publish` hands it the events of a transaction after the commit. Both publishers run the
+same job functions (engine.jobs.tasks) with the same primitive arguments; the durable state (due rows,
+the notification outbox) is in the database, so a job lost on the way (a crash, Redis down) is found again
+by the dispatcher.
+"""
 from __future__ import annotations
 
 import logging
+import threading
+from collections import deque
 
 from flask import Flask
 
-log = logging.getLogger(__name__)
+from engine.jobs import context
+from engine.jobs.queues import JOB_QUEUES, QUEUES, RUN_SERVICE_TASK, SEND_NOTIFICATION
+
+log = logging.getLogger("odsc.jobs")
+
+
+def jobs_for(event: dict) -> list[tuple]:
+    """The jobs one committed event asks for: (job path, *primitive args)."""
+    kind = event.get("kind")
+    if kind == "notification":
+        return [(SEND_NOTIFICATION, event["notification_id"], None)]
+    if kind == "service_task":
+        return [(RUN_SERVICE_TASK, event["due_timer_id"], None)]
+    return []
 
 
 class InProcessPublisher:
-    """Runs handlers right after commit in the same process (the embedded default)."""
+    """Runs jobs in this process: right after the commit (eager), or in the ticker thread once it runs."""
+
+    mode = "inprocess"
 
     def __init__(self, app: Flask):
         self.app = app
         self.published: list[dict] = []
+        self.pending: deque = deque()
+        self.eager = True
+        self.wake = threading.Event()
+        self._local = threading.local()
 
     def publish(self, events: list[dict]) -> None:
         self.published.extend(events)
         del self.published[:-1000]  # a window for developers and tests, not a queue
+        for event in events:
+            for job in jobs_for(event):
+                self.submit(*job)
+
+    def submit(self, path: str, *args) -> None:
+        self.pending.append((path, args))
+        if self.eager:
+            self.run_pending()
+        else:
+            self.wake.set()
+
+    def run_pending(self) -> int:
+        """Run queued jobs in this thread; a job that publishes more jobs appends to the same loop."""
+        if getattr(self._local, "running", False):
+            return 0
+        self._local.running = True
+        done = 0
+        try:
+            while True:
+                try:
+                    path, args = self.pending.popleft()
+                except IndexError:
+                    break
+                try:
+                    context.call(path, *args)
+                except Exception:  # noqa: BLE001 - a job's failure is recorded by the job; never reaches a request
+                    log.exception("job %s%r failed", path, args)
+                done += 1
+        finally:
+            self._local.running = False
+        return done
+
+
+class RqPublisher:
+    """Enqueues jobs on rq (JSON serializer). If Redis is unreachable the dispatcher recovers the work."""
+
+    mode = "rq"
+
+    def __init__(self, app: Flask):
+        from redis import Redis
+        from rq import Queue
+        from rq.serializers import JSONSerializer
+
+        self.app = app
+        self.published: list[dict] = []
+        self.redis = Redis.from_url(app.config["REDIS_URL"])
+        self.queues = {name: Queue(name, connection=self.redis, serializer=JSONSerializer) for name in QUEUES}
+
+    def publish(self, events: list[dict]) -> None:
+        self.published.extend(events)
+        del self.published[:-1000]
+        for event in events:
+            for job in jobs_for(event):
+                self.submit(*job)
+
+    def submit(self, path: str, *args) -> None:
+        from redis import RedisError
+
+        try:
+            self.queues[JOB_QUEUES[path]].enqueue(path, *args, result_ttl=600, failure_ttl=7 * 86400)
+        except RedisError:
+            log.exception("could not enqueue %s%r; the dispatcher will pick it up", path, args)
+
+    def run_pending(self) -> int:
+        return 0
 
 
 def init_publisher(app: Flask) -> None:
-    app.extensions["odsc_publisher"] = InProcessPublisher(app)
+    mode = app.config.get("JOBS_MODE", "inprocess")
+    if mode == "rq" and app.config.get("REDIS_URL"):
+        app.extensions["odsc_publisher"] = RqPublisher(app)
+    else:
+        app.extensions["odsc_publisher"] = InProcessPublisher(app)
+    context.register(app)
+    from engine.jobs import outbox
+
+    outbox.install()
+
+
+def publisher_of(app: Flask):
+    return app.extensions["odsc_publisher"]

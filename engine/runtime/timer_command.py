@@ -41,13 +41,16 @@ def fire_due_timers(application_id: int) -> list[str]:
             reached: list[str] = []
             _advance(workflow, app, reached)
             if store.fingerprints(workflow) == prints:
-                raise _Unchanged()
+                raise _Unchanged(set(waiting))
             still = timers.waiting_timers(workflow)
             fired = [element for tid, (element, due) in waiting.items() if tid not in still or still[tid][1] != due]
             _finish(app, service, workflow, before, reached, SYSTEM)
             record("timer.fired", SYSTEM, ", ".join(fired) or "timer", application_id=app.id,
                    centre_id=app.centre_id, data={"elements": fired})
-    except _Unchanged:
+    except _Unchanged as unchanged:
+        # rows whose task is not waiting any more (e.g. the instance was migrated): forget them
+        timers.forget_except(application_id, unchanged.args[0] if unchanged.args else set())
+        db.session.commit()
         return []
     _cache_after_commit(app)
     return fired

@@ -1,0 +1,204 @@
+"""BPMN timers and service tasks as due rows: registered after every engine step, claimed atomically when due.
+
+After each step the runtime calls `sync(app, service, workflow)` (through engine.jobs.hooks) inside the
+command's transaction: every WAITING timer task gets a `due_timer` row with the due time SpiffWorkflow
+computed (its `event_value`), every service task that is waiting for its connector gets a row of kind
+'service' due now. Rows of tasks that are no longer waiting are deleted in the same transaction, so a fired
+timer can never fire again. The dispatcher claims due rows with an atomic UPDATE (or FOR UPDATE SKIP LOCKED
+on PostgreSQL) and hands them to jobs; a claim older than the lease is taken as abandoned.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import and_, delete, or_, select, update
+
+from engine import events
+from engine.db import db, is_postgres, utcnow
+from engine.jobs.queues import CLAIM_LEASE_SECONDS
+from engine.models.jobs import SERVICE, TIMER, WAITING, DueTimer
+
+
+def _bpmn_id(task) -> str:
+    return getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+
+
+def _timer_definitions(spec) -> list:
+    definition = getattr(spec, "event_definition", None)
+    if isinstance(definition, TimerEventDefinition):
+        return [definition]
+    if isinstance(definition, MultipleEventDefinition):
+        return [d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)]
+    return []
+
+
+def _as_utc(value) -> datetime | None:
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str):
+        try:
+            dt = TimerEventDefinition.get_datetime(value)
+        except ValueError:
+            parsed = TimerEventDefinition.parse_time_or_duration(value)
+            if not isinstance(parsed, datetime):
+                return None
+            dt = parsed
+    else:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).replace(tzinfo=None)
+
+
+def timer_due_at(task) -> datetime | None:
+    """When a waiting timer task fires (naive UTC), from the value SpiffWorkflow stored when it started waiting."""
+    definitions = _timer_definitions(task.task_spec)
+    if not definitions:
+        return None
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return None
+    if isinstance(value, dict):  # a cycle: {'cycles', 'next', 'duration'}
+        if value.get("cycles") == 0:
+            return None
+        value = value.get("next")
+    elif isinstance(definitions[0], CycleTimerEventDefinition):
+        return None
+    try:
+        return _as_utc(value)
+    except Exception:  # noqa: BLE001 - an unparseable expression: SpiffWorkflow reports it when it refreshes
+        return utcnow()
+
+
+def waiting_timers(workflow) -> dict[str, tuple[str, datetime]]:
+    out = {}
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        due = timer_due_at(task)
+        if due is not None:
+            out[str(task.id)] = (_bpmn_id(task), due)
+    return out
+
+
+def waiting_service_tasks(workflow) -> dict[str, str]:
+    return {str(t.id): _bpmn_id(t) for t in workflow.get_tasks(state=TaskState.STARTED)
+            if isinstance(t.task_spec, ServiceTask)}
+
+
+def sync(app, service, workflow) -> None:
+    """Make the due rows of `app` match its waiting timers and service tasks (inside the caller's transaction)."""
+    from engine.connectors import connector_name
+
+    timers = waiting_timers(workflow)
+    services = waiting_service_tasks(workflow)
+    rows = {row.task_id: row for row in db.session.execute(
+        select(DueTimer).where(DueTimer.application_id == app.id)).scalars()}
+    for task_id, row in rows.items():
+        if row.kind == TIMER and task_id in timers:
+            due = timers[task_id][1]
+            if row.due_at != due:
+                row.due_at, row.claimed_by, row.claimed_at = due, None, None
+        elif row.kind == SERVICE and task_id in services:
+            continue
+        else:
+            db.session.delete(row)
+    for task_id, (element, due) in timers.items():
+        if task_id not in rows:
+            db.session.add(DueTimer(application_id=app.id, task_id=task_id, element=element, kind=TIMER,
+                                    due_at=due, state=WAITING))
+    created = []
+    # the job enqueued after the commit runs it; the dispatcher steps in only if that job got lost
+    grace = timedelta(seconds=float(current_app.config.get("JOBS_GRACE_SECONDS", 30)))
+    for task_id, element in services.items():
+        if task_id not in rows:
+            row = DueTimer(application_id=app.id, task_id=task_id, element=element, kind=SERVICE,
+                           connector=connector_name(service, element), due_at=utcnow() + grace, state=WAITING)
+            db.session.add(row)
+            created.append(row)
+    if created:
+        db.session.flush()
+        for row in created:
+            events.emit("service_task", application_id=app.id, due_timer_id=row.id)
+
+
+def forget(application_id: int) -> None:
+    """An application was closed: nothing of it may fire any more."""
+    db.session.execute(delete(DueTimer).where(DueTimer.application_id == application_id))
+
+
+def forget_except(application_id: int, waiting_task_ids: set[str]) -> None:
+    """Delete the timer rows of an application whose task is not among `waiting_task_ids`."""
+    db.session.execute(delete(DueTimer).where(DueTimer.application_id == application_id, DueTimer.kind == TIMER,
+                                              DueTimer.task_id.not_in(sorted(waiting_task_ids) or [""])))
+
+
+def drop(row_id: int) -> None:
+    db.session.execute(delete(DueTimer).where(DueTimer.id == row_id))
+
+
+# ---- claiming ----------------------------------------------------------------------------------------
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+def _claimable(now: datetime):
+    lease = now - timedelta(seconds=CLAIM_LEASE_SECONDS)
+    return and_(DueTimer.state == WAITING, DueTimer.due_at <= now,
+                or_(DueTimer.claimed_by.is_(None), DueTimer.claimed_at < lease))
+
+
+def claim_due(limit: int = 100, now: datetime | None = None) -> list[tuple[int, str, str]]:
+    """Claim due rows for this caller in one atomic UPDATE; returns [(id, kind, token)]. Commits.
+
+    The claimable condition is checked again by the UPDATE itself (SQLite serializes writers; PostgreSQL
+    locks the candidate rows with FOR UPDATE SKIP LOCKED), so two dispatchers never get the same row.
+    """
+    now = now or utcnow()
+    token = new_token()
+    candidates = select(DueTimer.id).where(_claimable(now)).order_by(DueTimer.due_at).limit(limit)
+    if is_postgres():
+        candidates = candidates.with_for_update(skip_locked=True)
+    rows = db.session.execute(
+        update(DueTimer).where(DueTimer.id.in_(candidates.scalar_subquery()), _claimable(now))
+        .values(claimed_by=token, claimed_at=now).returning(DueTimer.id, DueTimer.kind)
+        .execution_options(synchronize_session=False)).all()
+    db.session.commit()
+    return [(row_id, kind, token) for row_id, kind in rows]
+
+
+def take_claim(row_id: int, token: str | None, runner: str) -> DueTimer | None:
+    """The job that was handed `token` takes the row over (compare-and-set); a duplicate job gets None."""
+    now = utcnow()
+    if token is None:  # a job enqueued right after commit (service tasks): claim it now
+        cond = or_(DueTimer.claimed_by.is_(None), DueTimer.claimed_at < now - timedelta(seconds=CLAIM_LEASE_SECONDS))
+    else:
+        cond = DueTimer.claimed_by == token
+    done = db.session.execute(update(DueTimer).where(DueTimer.id == row_id, DueTimer.state == WAITING, cond)
+                              .values(claimed_by=runner, claimed_at=now)).rowcount
+    db.session.commit()
+    if done != 1:
+        return None
+    return db.session.get(DueTimer, row_id)
+
+
+def release(row_id: int, runner: str, *, due_at: datetime | None = None, error: str | None = None,
+            attempts: int | None = None, state: str | None = None) -> None:
+    values: dict = {"claimed_by": None, "claimed_at": None}
+    if due_at is not None:
+        values["due_at"] = due_at
+    if error is not None:
+        values["last_error"] = error[:4000]
+    if attempts is not None:
+        values["attempts"] = attempts
+    if state is not None:
+        values["state"] = state
+    db.session.execute(update(DueTimer).where(DueTimer.id == row_id, DueTimer.claimed_by == runner).values(**values))
