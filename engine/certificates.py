@@ -118,20 +118,32 @@ def after_step(app: Application, definition: dict, workflow, actor: Actor, compl
     approved and ready for collection (milestone 'ready') or completed."""
     from engine.documents import attach_answers
 
-    answers = app.data
+    data = app.data
+    answers = _file_answers(definition, definition["application_form"], data)
     if completed_task_id is not None:
         try:
-            answers = workflow.get_task_from_id(UUID(completed_task_id)).data
+            task = workflow.get_task_from_id(UUID(completed_task_id))
+            bpmn_id = getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+            data = task.data
+            answers = _file_answers(definition, definition["tasks"].get(bpmn_id, {}).get("form"), data)
         except Exception:  # noqa: BLE001 - no answers to attach is not an error
-            answers = {}
+            data, answers = {}, {}
     attach_answers(app, actor, answers)
     if app.status == CANCELLED:
         return
     if app.status == REJECTED:
-        reason = answers.get("reason") if isinstance(answers, dict) else None
+        reason = data.get("reason") if isinstance(data, dict) else None
         issue(app, definition, actor, kind=DECISION, reason=str(reason or ""))
     elif app.status == COMPLETED or app.milestone in ISSUE_MILESTONES:
         issue(app, definition, actor)
+
+
+def _file_answers(definition: dict, form_id: str | None, data: dict) -> dict:
+    """Only the upload fields of the form just answered: the rest of the task data needs no look-up."""
+    form = definition.get("forms", {}).get(form_id or "")
+    if not form:
+        return {}
+    return {f["name"]: data.get(f["name"]) for f in form["fields"] if f["type"] == "file" and data.get(f["name"])}
 
 
 def on_completed(app: Application, definition: dict) -> IssuedCertificate | None:

@@ -14,7 +14,10 @@ def init_extensions(app: Flask) -> None:
     from engine.db import db
     from engine.jobs.publisher import init_publisher
     from web.i18n import init_i18n
+    from web.security import init_security
 
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     init_i18n(app)
     init_publisher(app)
+    init_security(app)
+    from web.security_headers import init_security_headers; init_security_headers(app)  # noqa: E702,I001

@@ -6,3 +6,12 @@ def register_blueprints(app: Flask) -> None:
     from web.blueprints.public import bp as public
 
     app.register_blueprint(public)
+    from web.blueprints.auth import bp as auth; app.register_blueprint(auth)  # noqa: E702,I001
+    from web.blueprints.citizen import bp as citizen; app.register_blueprint(citizen)  # noqa: E702,I001
+    from web.blueprints.staff import bp as staff; app.register_blueprint(staff)  # noqa: E702,I001
+    from web.blueprints.monitor import bp as monitor; app.register_blueprint(monitor)  # noqa: E702,I001
+    from web.blueprints.designer import bp as designer; app.register_blueprint(designer)  # noqa: E702,I001
+    from web.api import bp as api; app.register_blueprint(api)  # noqa: E702,I001
+    from web.blueprints.documents import bp as documents; app.register_blueprint(documents)  # noqa: E702,I001
+    from web.blueprints.ops import bp as ops; app.register_blueprint(ops)  # noqa: E702,I001
+    from web.blueprints.admin import bp as admin; app.register_blueprint(admin)  # noqa: E702,I001
