@@ -134,14 +134,17 @@ class Process:
         lane_rows = {lid: 1 for lid, _ in self.lanes}
         for (lid, _) in self.lanes:
             used = {}
-            # declaration order, pinned (right-most) nodes last so they take the lower rows
-            for n in sorted(self.nodes.values(), key=lambda m: m.last_column):
-                if n.lane != lid:
-                    continue
+            normal = [n for n in self.nodes.values() if n.lane == lid and not n.last_column]
+            pinned = [n for n in self.nodes.values() if n.lane == lid and n.last_column]
+            for n in normal:  # declaration order
                 r = used.get(col[n.id], 0)
                 used[col[n.id]] = r + 1
                 row[n.id] = r
                 lane_rows[lid] = max(lane_rows[lid], r + 1)
+            base = max(used.values(), default=0)
+            for k, n in enumerate(pinned):  # pinned (right-most) nodes get their own rows below the path
+                row[n.id] = base + k
+                lane_rows[lid] = max(lane_rows[lid], base + k + 1)
         self.col, self.row, self.back = col, row, back
         self.lane_y = {}
         y = POOL_Y
@@ -171,17 +174,17 @@ class Process:
         if tc > sc:  # forward
             if scy == tcy:
                 return [(sx + sw, scy), (tx, tcy)]
-            if src.kind in ("xgw", "pgw"):
+            if src.kind in ("xgw", "pgw") and tc > sc + 1:  # long jump: leave by the top/bottom corner
                 ys = sy if tcy < scy else sy + sh
                 return [(scx, ys), (scx, tcy), (tx, tcy)]
             xm = scx + COL_W // 2
             return [(sx + sw, scy), (xm, scy), (xm, tcy), (tx, tcy)]
         # backward (or same column): route through the padding above/below the target row
         off = 18 - 6 * channel_index
-        if tcy > scy:      # target below: leave from the bottom, come in from the top
-            yc = ty - off
-            return [(scx, sy + sh), (scx, yc), (tcx, yc), (tcx, ty)]
-        if tcy < scy:      # target above
+        if tcy > scy:      # target below (the applicant's answer going back to the front desk): over the top
+            yc = sy - 15
+            return [(scx, sy), (scx, yc), (tcx, yc), (tcx, ty)]
+        if tcy < scy:      # target above (a return to the applicant): come in from below
             yc = ty + th + off
             return [(scx, sy), (scx, yc), (tcx, yc), (tcx, ty + th)]
         yc = ty - off - 10

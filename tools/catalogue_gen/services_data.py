@@ -42,7 +42,8 @@ def intake(pid, pname, lanes, style="formKey"):
     p.node("Gateway_Check", "xgw", FD, "ເອກະສານຄົບບໍ?")
     p.node("Task_ProvideDocuments", "user", A, "ສົ່ງເອກະສານເພີ່ມເຕີມ", en="Provide missing documents",
            form="provide_documents", form_style=style)
-    p.node("EndEvent_Rejected", "end", FD, "ຄຳຮ້ອງຖືກປະຕິເສດ", last_column=True)
+    # in the approver's lane, below the main path: rejection edges go down, return edges go up
+    p.node("EndEvent_Rejected", "end", AP, "ຄຳຮ້ອງຖືກປະຕິເສດ", last_column=True)
     p.flow("StartEvent_1", "Task_Check")
     p.flow("Task_Check", "Gateway_Check")
     p.flow("Gateway_Check", "Task_ProvideDocuments", "ເອກະສານບໍ່ຄົບ", RETURN_COND)
@@ -133,7 +134,7 @@ def enterprise_registration():
     p.flow("Gateway_Check", "Task_Review", "ຄົບຖ້ວນ", default=True)
     decide(p, "Gateway_Review", "Script_Controlled")
     p.flow("Script_Controlled", "Gateway_Controlled")
-    p.flow("Gateway_Controlled", "Task_ControlledReview", "ກິດຈະການຄວບຄຸມ", "controlled == True")
+    p.flow("Gateway_Controlled", "Task_ControlledReview", "ກິດຈະການຄວບຄຸມ", "controlled")
     finish(p, "Gateway_ControlledReview", 200000, "ມອບໃບທະບຽນວິສາຫະກິດ", "Hand out the enterprise registration",
            "ອອກໃບທະບຽນແລ້ວ", approve_lo="ອະນຸມັດການຈົດທະບຽນ", approve_en="Approve the registration")
     p.flow("Gateway_Controlled", "Task_Approve", "ກິດຈະການທົ່ວໄປ", default=True)
