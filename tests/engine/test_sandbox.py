@@ -171,7 +171,8 @@ HOSTILE = [
     ("to-bytes", "(1).to_bytes(10**10, 'big')", "memory", "eval"),
     ("translate", "('a' * 10**4).translate({97: 'b' * 10**4})", "memory", "eval"),
     ("strftime-width", "date.today().strftime('%999999999Y')", "memory", "eval"),
-    ("range-materialised", "x = list(range(10**12))", "timeout", "exec"),
+    # whichever limit a slow machine reaches first: both stop it
+    ("range-materialised", "x = list(range(10**12))", ("timeout", "memory"), "exec"),
     ("doubling-concat", "s = 'ab'\nfor i in range(64):\n    s = s + s", "memory", "exec"),
     ("doubling-iadd", "s = [1]\nfor i in range(64):\n    s += s", "memory", "exec"),
     ("doubling-extend", "l = [1]\nfor i in range(64):\n    l.extend(l)", "memory", "exec"),
@@ -206,7 +207,7 @@ def test_hostile_corpus(source, code, mode):
         assert err is None or isinstance(err, ScriptError), err
     else:
         assert isinstance(err, ScriptError), f"expected ScriptError({code}), got {err!r} / {box.get('result')!r}"
-        assert err.code == code, err.detail
+        assert err.code in (code if isinstance(code, tuple) else (code,)), err.detail
         assert err.detail and err.detail == str(err)
     assert box["elapsed"] < 3.0, f"took {box['elapsed']:.2f}s"
     assert box["healthy"] is True, box["healthy"]
