@@ -1,8 +1,14 @@
 """Every model, imported so that metadata and Alembic see them all."""
+from engine.models.admin import PasswordReset  # noqa: F401
+from engine.models.api import ApiToken, IdempotencyKey  # noqa: F401
 from engine.models.application import Application, MilestoneEvent, Task
 from engine.models.audit import AuditEvent
-from engine.models.holiday import Holiday
 from engine.models.catalogue import Centre, CentreService, Office, OfficeRole, Service, ServiceVersion
+from engine.models.designer import DesignerDraft, VersionMigration  # noqa: F401
+from engine.models.documents import CertificateCounter, Document, IssuedCertificate  # noqa: F401
+from engine.models.holiday import Holiday
+from engine.models.jobs import DueTimer, Incident, Notification, Sequence  # noqa: F401
+from engine.models.stats import STATS_INDEXES  # noqa: F401
 from engine.models.user import User, UserRole
 from engine.models.workflow import WorkflowState, WorkflowTaskState
 
