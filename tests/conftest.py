@@ -65,7 +65,8 @@ def _pg_create(url: str, name: str, template: str | None = None) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw")
+# unique per test process, so concurrent runs on one PostgreSQL server never drop each other's databases
+WORKER = f"{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}_{os.getpid()}"
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +88,11 @@ def database_template(tmp_path_factory):
         _reset_caches()
         app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True})
         _migrate_and_seed(app, demo=demo)
-    return {"kind": "pg" if url else "sqlite", "url": url, "templates": templates}
+    yield {"kind": "pg" if url else "sqlite", "url": url, "templates": templates}
+    if url:
+        with _pg_admin(url) as conn:
+            for name in [*templates.values(), f"odsc_test_{WORKER}"]:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _sqlalchemy_url(url: str) -> str:

@@ -1,0 +1,254 @@
+"""The API's plumbing: one decorator declares an operation for Flask *and* for the OpenAPI document,
+parses and validates the request (token, query, JSON body), and renders the answer with its schema."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from functools import wraps
+
+from flask import Blueprint, Response, current_app, g, request
+from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import HTTPException
+
+from engine import tokens
+from engine.accounts import actor_for
+from engine.db import db
+from engine.errors import DomainError
+from web.api.problems import ApiProblem, flatten_errors, from_domain, locale, problem, text
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# every declared operation, for the OpenAPI document: dicts with path, method and metadata
+OPERATIONS: list[dict] = []
+
+JSON_LIMIT = 256 * 1024  # bytes of a JSON body (uploads have their own limit)
+_RULE_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
+
+
+def openapi_path(rule: str) -> tuple[str, list[tuple[str, str]]]:
+    params = [(name, conv or "string") for conv, name in _RULE_PARAM.findall(rule)]
+    return _RULE_PARAM.sub(lambda m: "{" + m.group(2) + "}", rule), params
+
+
+def operation(rule: str, method: str, *, op_id: str, summary: str, tag: str, response: type[Schema] | None = None,
+              status: int = 200, body: type[Schema] | None = None, query: type[Schema] | None = None,
+              auth: bool = True, errors: tuple[int, ...] = (), description: str = "", multipart: bool = False,
+              idempotent: bool = False, if_match: bool = False, limit=None, staff_only: bool = False,
+              response_headers: dict | None = None, binary: tuple[str, ...] = ()):
+    """Declare an API operation. The view gets `actor`, and `body`/`query` when declared."""
+    def decorator(fn):
+        @wraps(fn)
+        def view(**kwargs):
+            actor = authenticate() if auth else None
+            if staff_only and actor.kind != "staff":
+                raise ApiProblem(403, "staff_only")
+            if query is not None:
+                kwargs["query"] = load(query, request.args.to_dict(flat=True), "query")
+            raw = None
+            if body is not None:
+                raw, kwargs["body"] = load_json(body)
+            if actor is not None:
+                kwargs["actor"] = actor
+
+            def call() -> Response:
+                result = fn(**kwargs)
+                return render(result, response, status)
+
+            key = request.headers.get("Idempotency-Key") if idempotent else None
+            if key is not None:
+                from web.api.idempotency import run_once
+
+                return run_once(key, g.api_user.id, raw or b"", call)
+            return call()
+
+        view.__name__ = op_id
+        view.__qualname__ = op_id
+        if limit is not None:
+            from web.security import limiter
+
+            view = limiter.limit(limit)(view)
+        bp.add_url_rule(rule, endpoint=op_id, view_func=view, methods=[method])
+        path, params = openapi_path(rule)
+        OPERATIONS.append({
+            "path": path, "method": method.lower(), "op_id": op_id, "summary": summary, "tag": tag,
+            "response": response, "status": status, "body": body, "query": query, "auth": auth,
+            "errors": errors, "description": description or (fn.__doc__ or "").strip(), "multipart": multipart,
+            "idempotent": idempotent, "if_match": if_match, "path_params": params, "limit": limit is not None,
+            "response_headers": response_headers or {}, "binary": binary,
+        })
+        return fn
+    return decorator
+
+
+# ---- request parsing ---------------------------------------------------------------------------------
+
+def authenticate():
+    """The actor behind the request's bearer token; 401 otherwise. The actor speaks the request's language."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = tokens.verify(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise ApiProblem(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="odsc"'})
+    g.api_user = user
+    g.api_token = token.strip()
+    return dataclasses.replace(actor_for(user), locale=locale())
+
+
+def _reject_nul(value, path: str = "") -> str | None:
+    """PostgreSQL text cannot hold NUL characters: name the first field that has one."""
+    if isinstance(value, str):
+        return path or "_schema" if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return name
+            found = _reject_nul(item, name)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _reject_nul(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    return None
+
+
+def load(schema: type[Schema], data, where: str):
+    loc = locale()
+    bad = _reject_nul(data)
+    if bad:
+        raise ApiProblem(422, "invalid_data", DomainError("invalid_data").message(loc),
+                         errors={bad: "ຄ່ານີ້ບໍ່ຖືກຕ້ອງ" if loc == "lo" else "Invalid character"})
+    try:
+        return schema().load(data)
+    except ValidationError as exc:
+        raise ApiProblem(422, "invalid_data", DomainError("invalid_data").message(loc),
+                         errors=flatten_errors(exc.messages, loc)) from exc
+
+
+def _no_constants(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def load_json(schema: type[Schema]):
+    if request.mimetype != "application/json":
+        raise ApiProblem(415, "unsupported_media_type", expected="application/json")
+    length = request.content_length
+    if length is not None and length > JSON_LIMIT:
+        raise ApiProblem(413, "too_large")
+    raw = request.stream.read(JSON_LIMIT + 1) if length is None else request.get_data(cache=True)
+    if len(raw) > JSON_LIMIT:
+        raise ApiProblem(413, "too_large")
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
+    except (ValueError, RecursionError) as exc:
+        raise ApiProblem(400, "malformed_json") from exc
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()  # the idempotency fingerprint
+    return canonical, load(schema, data, "body")
+
+
+def if_match_version() -> int | None:
+    """The application version from an If-Match header ("3", W/"3" or 3); None when absent."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    value = header.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    if not value.isdigit() or len(value) > 9:
+        raise ApiProblem(400, "invalid_header", header="If-Match")
+    return int(value)
+
+
+# ---- rendering ---------------------------------------------------------------------------------------
+
+def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
+    response = Response(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), status=status,
+                        mimetype="application/json")
+    response.headers["Content-Language"] = locale()
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def render(result, schema: type[Schema] | None, status: int) -> Response:
+    if isinstance(result, Response):
+        return result
+    headers = {}
+    if isinstance(result, tuple):
+        result, headers = result
+    if status == 204 or schema is None:
+        response = Response(status=204)
+        for key, value in headers.items():
+            response.headers[key] = value
+        return response
+    return json_response(schema().dump(result), status, headers)
+
+
+# ---- errors --------------------------------------------------------------------------------------
+
+@bp.errorhandler(ApiProblem)
+def _api_problem(exc: ApiProblem):
+    return problem(exc.status, exc.code, exc.detail, exc.errors, exc.headers)
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError):
+    db.session.rollback()
+    return from_domain(exc)
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "route_not_found",
+               405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type", 429: "rate_limited"}
+
+
+def _http_error(exc: HTTPException):
+    status = exc.code or 500
+    code = _HTTP_CODES.get(status, "bad_request" if status < 500 else "internal_error")
+    headers = {}
+    if status == 429:
+        retry = getattr(exc, "retry_after", None) or _retry_after(exc)
+        if retry:
+            headers["Retry-After"] = str(retry)
+    if status == 405:
+        headers["Allow"] = ", ".join(getattr(exc, "valid_methods", None) or [])
+    return problem(status, code, text(code, method=request.method), headers=headers)
+
+
+# by class and by code: an application-wide handler for a code (e.g. an HTML 404 page) would otherwise win
+bp.register_error_handler(HTTPException, _http_error)
+for _code in (400, 401, 403, 404, 405, 406, 409, 410, 411, 412, 413, 414, 415, 416, 422, 428, 429, 431):
+    bp.register_error_handler(_code, _http_error)
+
+
+def _retry_after(exc) -> int | None:
+    response = exc.get_response() if hasattr(exc, "get_response") else None
+    value = response.headers.get("Retry-After") if response is not None else None
+    return int(value) if value and value.isdigit() else 60
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception):
+    db.session.rollback()
+    current_app.logger.exception("API error on %s %s", request.method, request.path)
+    if current_app.config.get("API_PROPAGATE_ERRORS"):
+        raise exc
+    return problem(500, "internal_error")
+
+
+def require(condition: bool, status: int, code: str, **params):
+    if not condition:
+        raise ApiProblem(status, code, **params)
+
+
+def staff_actor(actor):
+    require(actor.kind == "staff", 403, "staff_only")
+    return actor
+
+
+def valid_id(value: str) -> bool:
+    return isinstance(value, str) and bool(ID_RE.match(value))
