@@ -2,7 +2,7 @@
 
 Addresses and phone numbers are demo placeholders (the +856 xx 000 xxx numbers are not real).
 """
-from yamlout import FlowList, T
+from yamlout import T
 
 OFFICE_ROLES = {
     "front_desk": T("ພະນັກງານປະຕູບໍລິການ", "Front desk"),

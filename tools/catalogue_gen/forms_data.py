@@ -9,7 +9,7 @@ def F(name, type, lo, en, required=True, **kw):
         d["help"] = T(*help_)
     for k, v in kw.items():
         if k == "choices":
-            v = [Flow(value=val, label=T(l, e)) for val, l, e in v]
+            v = [Flow(value=val, label=T(lo, en)) for val, lo, en in v]
         elif k == "accept":
             v = FlowList(v)
         d[k] = v

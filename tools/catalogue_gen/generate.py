@@ -16,7 +16,7 @@ sys.path.insert(0, str(HERE))
 
 from centres_data import _FIXED, _LUNAR, CENTRES, ESTIMATED, HOURS, OFFICE_ROLES, OFFICES  # noqa: E402
 from forms_data import FORMS  # noqa: E402
-from services_data import LANES, SERVICES  # noqa: E402
+from services_data import SERVICES  # noqa: E402
 from yamlout import Flow, FlowList, T, dump  # noqa: E402
 
 ROOT = HERE.parent.parent
