@@ -219,6 +219,9 @@ def _http_error(exc: HTTPException):
     return problem(status, code, text(code, method=request.method), headers=headers)
 
 
+# the app-wide handlers use it for /api/ paths that matched no route at all (e.g. a newline in a path part)
+http_problem = _http_error
+
 # by class and by code: an application-wide handler for a code (e.g. an HTML 404 page) would otherwise win
 bp.register_error_handler(HTTPException, _http_error)
 for _code in (400, 401, 403, 404, 405, 406, 409, 410, 411, 412, 413, 414, 415, 416, 422, 428, 429, 431):

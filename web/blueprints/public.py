@@ -86,7 +86,11 @@ def _error(status: int, title: str, text: str):
 
 
 @bp.app_errorhandler(404)
-def _not_found(_exc):
+def _not_found(exc):
+    if request.path.startswith("/api/"):
+        from web.api.core import http_problem
+
+        return http_problem(exc)
     return _error(404, _("Page not found"), _("The page does not exist or you are not allowed to see it."))
 
 
