@@ -26,7 +26,7 @@ from sqlalchemy import and_, or_, select, update
 
 from engine.db import db, is_postgres, utcnow
 from engine.jobs import queues
-from engine.models import Application, Service, User
+from engine.models import Application, User
 from engine.models.jobs import FAILED, PENDING, SENT, Notification
 
 log = logging.getLogger("odsc.notifications")
@@ -85,7 +85,9 @@ def normalize_phone(phone: str) -> str:
 def applicant_addresses(app: Application) -> dict[str, str]:
     """The applicant's phone (account, else the application form's phone field) and e-mail."""
     out: dict[str, str] = {}
-    user = db.session.get(User, app.applicant_id) if app.applicant_id else None
+    # columns only: loading the account would also load its roles
+    user = db.session.execute(select(User.phone, User.username, User.kind, User.email)
+                              .where(User.id == app.applicant_id)).first() if app.applicant_id else None
     if user is not None:
         phone = user.phone or (user.username if user.kind == "citizen" else "")
         if phone:
@@ -144,8 +146,7 @@ def for_milestone(application_id: int, milestone: str) -> list[int]:
     defn = compiled(app.service_version_id).definition
     labels = {m["id"]: m["label"] for m in defn.get("milestones", [])}
     label = _pick(labels.get(milestone) or (CANCELLED_LABEL if milestone == "cancelled" else milestone), locale)
-    service = db.session.get(Service, app.service_id)
-    service_name = (service.name_lo if locale == "lo" else service.name_en) if service else app.service_id
+    service_name = _pick(defn.get("name"), locale) or app.service_id
     code = display_code(app.tracking_code)
     body = TEXTS["milestone"][locale].format(code=code, service=service_name, label=label)
     base = cfg("PUBLIC_BASE_URL", "")
