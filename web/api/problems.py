@@ -32,6 +32,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ບັນຊີນີ້ຖືກລັອກຊົ່ວຄາວ ຍ້ອນໃສ່ລະຫັດຜ່ານຜິດຫຼາຍເທື່ອ, ກະລຸນາລອງໃໝ່ພາຍຫຼັງ",
         "This account is locked for a while after too many wrong passwords; try again later",
     ),
+    "password_change_required": (
+        "ກະລຸນາປ່ຽນລະຫັດຜ່ານໃນເວັບໄຊກ່ອນ ແລ້ວຈຶ່ງໃຊ້ API",
+        "Change your password on the website first, then use the API",
+    ),
     "staff_only": ("ສະເພາະພະນັກງານເທົ່ານັ້ນ", "Only staff members can do this"),
     "citizen_only": ("ສະເພາະຜູ້ຍື່ນຄຳຮ້ອງເທົ່ານັ້ນ", "Only applicants can do this"),
     "malformed_json": ("ຂໍ້ມູນທີ່ສົ່ງມາບໍ່ແມ່ນ JSON ທີ່ຖືກຕ້ອງ", "The request body is not valid JSON"),

@@ -72,6 +72,8 @@ def create_token(body):
         raise ApiProblem(401, "invalid_credentials")
     login_succeeded(user)
     db.session.commit()
+    if user.must_change_password:  # a first-login or reset password is for the website's change form only
+        raise ApiProblem(403, "password_change_required")
     ttl = timedelta(days=body["ttl_days"]) if body.get("ttl_days") else None
     plain, row = tokens.issue(user, ttl=ttl, name=body.get("name") or request.user_agent.string[:120])
     return {"access_token": plain, "token_type": "Bearer", "expires_at": row.expires, "user": _me(user)}
