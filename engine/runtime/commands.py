@@ -40,19 +40,14 @@ def transaction(app_id: int | None = None):
     try:
         yield
         db.session.commit()
-    except StaleDataError as exc:
+    except BaseException as exc:
         db.session.rollback()
         events.discard()
         db.session.info.pop("odsc_after_commit_cache", None)
         if app_id:
             store.forget(app_id)
-        raise Conflict() from exc
-    except BaseException:
-        db.session.rollback()
-        events.discard()
-        db.session.info.pop("odsc_after_commit_cache", None)
-        if app_id:
-            store.forget(app_id)
+        if isinstance(exc, StaleDataError):  # the version check failed: someone else changed the case
+            raise Conflict() from exc
         raise
     events.publish(events.take())
 
