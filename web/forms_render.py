@@ -110,3 +110,22 @@ def documents_of(form: dict, answers: dict) -> list[tuple[dict, dict]]:
 
 def init_forms(app) -> None:
     app.jinja_env.globals.update(keep_token=keep_token, display_value=display_value)
+
+
+def submit_application(form: dict, request, **start) -> tuple[object | None, dict, dict[str, str]]:
+    """Handle a POSTed application form (online or at the desk): returns (application or None, the values to
+    show again, errors). `start` are the keyword arguments of engine start_application besides `data`."""
+    from engine.errors import DomainError, InvalidData
+    from engine.runtime.commands import start_application
+    from web.i18n import lang
+
+    answers, errors = read_submission(form, request.form, request.files)
+    values = {**request.form.to_dict(), **{k: v for k, v in answers.items() if isinstance(v, dict)}}
+    if errors:
+        return None, values, errors
+    try:
+        return start_application(data=answers, locale=lang(), **start), values, {}
+    except InvalidData as exc:
+        return None, values, exc.errors
+    except DomainError as exc:
+        return None, values, {"_form": exc.message(lang())}

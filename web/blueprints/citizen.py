@@ -19,11 +19,11 @@ from engine.queries import (
     milestone_labels,
     my_applications,
 )
-from engine.runtime.commands import resubmit, start_application
+from engine.runtime.commands import resubmit
 from engine.runtime.specs import compiled
 from web.auth import current_actor, login_required
 from web.blueprints.public import qr_svg
-from web.forms_render import read_submission
+from web.forms_render import read_submission, submit_application
 from web.i18n import lang
 
 bp = Blueprint("citizen", __name__)
@@ -87,18 +87,10 @@ def apply(centre_id: str, service_id: str):
     actor = current_actor()
     values, errors = {}, {}
     if request.method == "POST":
-        answers, errors = read_submission(form, request.form, request.files)
-        values = {**request.form.to_dict(), **{k: v for k, v in answers.items() if isinstance(v, dict)}}
-        if not errors:
-            try:
-                app = start_application(service_id=service_id, centre_id=c.id, data=answers, actor=actor,
-                                        channel="online", locale=lang(), applicant_id=actor.user_id)
-            except InvalidData as exc:
-                errors = exc.errors
-            except DomainError as exc:
-                errors = {"_form": exc.message(lang())}
-            else:
-                return redirect(url_for("citizen.receipt", app_id=app.id))
+        app, values, errors = submit_application(form, request, service_id=service_id, centre_id=c.id,
+                                                 actor=actor, channel="online", applicant_id=actor.user_id)
+        if app is not None:
+            return redirect(url_for("citizen.receipt", app_id=app.id))
     return render_template("citizen/apply.html", centre=c, offer=offer, form=form, values=values,
                            errors=errors), (422 if errors else 200)
 

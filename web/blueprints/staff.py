@@ -22,11 +22,11 @@ from engine.queries import (
 from engine.queries import (
     inbox as inbox_query,
 )
-from engine.runtime.commands import add_comment, claim, complete_task, reassign, start_application, unclaim
+from engine.runtime.commands import add_comment, claim, complete_task, reassign, unclaim
 from engine.runtime.specs import compiled
 from web.auth import current_actor, login_required, roles_required
 from web.blueprints.citizen import application_form, receipt_context
-from web.forms_render import DECISION, documents_of, read_submission
+from web.forms_render import DECISION, documents_of, read_submission, submit_application
 from web.i18n import lang
 from web.uploads import load_upload
 
@@ -289,18 +289,10 @@ def desk_apply(service_id: str):
     form = application_form(offer)
     values, errors = {}, {}
     if request.method == "POST":
-        answers, errors = read_submission(form, request.form, request.files)
-        values = {**request.form.to_dict(), **{k: v for k, v in answers.items() if isinstance(v, dict)}}
-        if not errors:
-            try:
-                app = start_application(service_id=service_id, centre_id=actor.centre_id, data=answers, actor=actor,
-                                        channel="desk", locale=lang())
-            except InvalidData as exc:
-                errors = exc.errors
-            except DomainError as exc:
-                errors = {"_form": exc.message(lang())}
-            else:
-                flash(_("Application registered"), "success")
-                return redirect(url_for("staff.receipt", app_id=app.id))
+        app, values, errors = submit_application(form, request, service_id=service_id, centre_id=actor.centre_id,
+                                                 actor=actor, channel="desk")
+        if app is not None:
+            flash(_("Application registered"), "success")
+            return redirect(url_for("staff.receipt", app_id=app.id))
     return render_template("staff/desk_apply.html", offer=offer, form=form, values=values, errors=errors), \
         (422 if errors else 200)
