@@ -22,7 +22,7 @@ from engine.errors import Conflict, DomainError, Forbidden, InvalidData, NotAllo
 from engine.jobs import hooks as job_hooks
 from engine.models import Application, Centre, CentreService, Service, Task, User
 from engine.models.application import CLOSED_STATUSES, TASK_READY
-from engine.runtime import readmodel, store
+from engine.runtime import failures, readmodel, store
 from engine.runtime.specs import CompiledService, compiled
 from engine.tracking import new_code
 from engine.workdays import calendar
@@ -69,8 +69,14 @@ def _workflow(app: Application, service: CompiledService):
     return store.load(app.id, service)
 
 
-def _advance(workflow, app: Application, reached: list[str]) -> None:
-    """Run engine steps; a failing script or condition becomes an incident on the application."""
+def _advance(workflow, app: Application, reached: list[str], *, person: bool = False) -> None:
+    """Run engine steps.
+
+    After a person's action (`person=True`: starting, completing a task) a failing gateway, script or
+    condition raises `failures.StepFailed`, so the surrounding transaction rolls back whole and the person's
+    task stays ready and claimed as it was. After automatic work (a timer, a service task, a retry) there is
+    nobody to tell: the failure becomes an incident on the application, naming the element by id and name.
+    """
     def did_complete(task):
         reached.append(readmodel.bpmn_id(task))
 
@@ -78,12 +84,12 @@ def _advance(workflow, app: Application, reached: list[str]) -> None:
         workflow.do_engine_steps(did_complete_task=did_complete)
         app.incident = None
     except SpiffWorkflowException as exc:
-        cause = getattr(exc, "exception", None) or exc.__cause__ or exc
-        detail = getattr(cause, "detail", None) or str(cause)
-        task = getattr(exc, "task", None)
-        element = readmodel.bpmn_id(task) if task is not None else "?"
-        app.incident = DomainError("script_failed", element=element, detail=detail).message("en")
-        events.emit("incident", application_id=app.id, element=element, detail=detail)
+        failed = failures.describe(exc)
+        if person:
+            raise failed from exc
+        app.incident = DomainError("script_failed", element=failed.params["element"],
+                                   detail=failed.detail).message("en")
+        events.emit("incident", application_id=app.id, element=failed.element, detail=failed.detail)
 
 
 def _finish(app: Application, service: CompiledService, workflow, before: dict | None, reached: list[str],
@@ -147,7 +153,7 @@ def start_application(*, service_id: str, centre_id: str, data: dict, actor: Act
                 for task in workflow.get_tasks(state=TaskState.READY):
                     task.data.update(initial)
                 reached: list[str] = []
-                _advance(workflow, app, reached)
+                _advance(workflow, app, reached, person=True)
                 _finish(app, service, workflow, None, reached, actor)
                 record("application.started", actor, f"{service_id} at {centre_id} ({channel})",
                        application_id=app.id, centre_id=centre_id,
@@ -230,8 +236,11 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
             raise Conflict("task_not_ready")
         task.data.update(clean)
         reached = [readmodel.bpmn_id(task)]
-        task.run()
-        _advance(workflow, app, reached)
+        try:
+            task.run()
+        except SpiffWorkflowException as exc:  # e.g. a loop's completion condition that cannot be evaluated
+            raise failures.describe(exc) from exc
+        _advance(workflow, app, reached, person=True)
         _finish(app, service, workflow, before, reached, actor, completed_task_id=row.id)
         kind = {"complete": "task.completed", "return": "application.returned", "reject": "application.rejected"}
         record(kind[action], actor, f"{row.bpmn_id}", application_id=app.id, centre_id=app.centre_id,
