@@ -101,7 +101,8 @@ def _finish(app: Application, service: CompiledService, workflow, before: dict |
 
     after_step(app, service.definition, workflow, actor, completed_task_id)
     prints = store.save(app.id, workflow, before)
-    for milestone in entered:
+    # one message per step: a step that passes several milestones tells the citizen where the case is now
+    for milestone in entered[-1:]:
         events.emit("milestone", application_id=app.id, milestone=milestone)
     db.session.flush()  # bumps app.version (the mapper's version counter)
     db.session.info.setdefault("odsc_after_commit_cache", []).append((app.id, app.version, workflow, prints))
