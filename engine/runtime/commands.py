@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import events
 from engine.audit import Actor, record
+from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
 from engine.catalogue.forms import validate_answers
 from engine.catalogue.services import APPLICANT
 from engine.db import db, is_postgres
@@ -213,7 +214,8 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
         other = db.session.get(User, row.claimed_by_id)
         raise Conflict("claimed_by_other", who=other.full_name or other.username if other else "?")
     service = compiled(app.service_version_id)
-    form = service.definition["forms"].get(row.form_id) or {"id": row.form_id, "fields": []}
+    form = service.definition["forms"].get(row.form_id) or (
+        confirmation_form() if row.form_id == CONFIRM_FORM_ID else {"id": row.form_id, "fields": []})
     data = dict(data or {})
     if action in ("return", "reject"):
         decision = next((f for f in form["fields"] if f["name"] == "decision"), None)
@@ -320,7 +322,8 @@ def reassign(task_id: str, actor: Actor, to_user_id: int) -> Task:
     if target is None or not target.active or target.centre_id != row.centre_id or target.kind != "staff":
         raise NotFound(what="staff member")
     if row.office_role not in target.role_names:
-        raise InvalidData({"user": f"{target.username} lacks role {row.office_role}"})
+        raise InvalidData({"user": DomainError("user_lacks_role", user=target.full_name or target.username,
+                                               role=row.office_role).message(actor.locale)})
     with transaction():
         before = row.claimed_by_id
         row.claimed_by_id = target.id

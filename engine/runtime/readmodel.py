@@ -1,10 +1,12 @@
 """Keeping the read models (application status and milestone, task rows) in step with the workflow."""
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine.catalogue.services import APPLICANT
+from engine.catalogue.confirm import CONFIRM_FORM_ID
+from engine.catalogue.services import APPLICANT, SUPERVISOR
 from engine.db import db, utcnow
 from engine.models import Application, MilestoneEvent, Task
 from engine.models.application import (
@@ -28,6 +30,11 @@ def ready_user_tasks(workflow) -> list:
     return [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
 
 
+def _default_form(task) -> str | None:
+    """Versions published before manual and plain tasks were routed have no metadata for them."""
+    return None if isinstance(task.task_spec, UserTask) else CONFIRM_FORM_ID
+
+
 def sync(app: Application, definition: dict, workflow, reached: list[str], *, actor_id: int | None,
          completed_task_id: str | None = None) -> list[str]:
     """Update task rows, milestone and status after a step; return the milestones entered, in order."""
@@ -47,8 +54,8 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
         element = bpmn_id(task)
         info = meta.get(element, {})
         db.session.add(Task(id=tid, application_id=app.id, centre_id=app.centre_id, bpmn_id=element,
-                            office_role=info.get("role") or "", form_id=info.get("form"), state=TASK_READY,
-                            created_at=now, due_date=app.due_date))
+                            office_role=info.get("role") or SUPERVISOR, form_id=info.get("form") or _default_form(task),
+                            state=TASK_READY, created_at=now, due_date=app.due_date))
         reached.append(element)
     entered = _milestones(app, definition, workflow, reached, ready)
     for milestone in entered:

@@ -182,10 +182,14 @@ class Case:
 
 def make_due(application_id: int, later: timedelta) -> None:
     """Time passes for one case: every waiting timer of the stored workflow is moved `later` into the past."""
+    from SpiffWorkflow.util.task import TaskState
+
     from engine.db import db
     from engine.models.jobs import DueTimer
     from engine.models.workflow import WorkflowState, WorkflowTaskState
     from engine.timers import _as_utc
+
+    WAITING = TaskState.WAITING  # noqa: N806 - the stored state number
 
     def shift(value):
         if isinstance(value, dict):
@@ -204,7 +208,7 @@ def make_due(application_id: int, later: timedelta) -> None:
             WorkflowTaskState.application_id == application_id)).scalars():
         body = dict(row.body)
         internal = dict(body.get("internal_data") or {})
-        if "event_value" in internal and body.get("state") == 4:  # TaskState.WAITING
+        if "event_value" in internal and body.get("state") == WAITING:
             internal["event_value"] = shift(internal["event_value"])
             body["internal_data"] = internal
             row.body = body
@@ -215,7 +219,7 @@ def make_due(application_id: int, later: timedelta) -> None:
         for sub in subs.values():
             for body in sub.get("tasks", {}).values():
                 internal = body.get("internal_data") or {}
-                if "event_value" in internal and body.get("state") == 4:
+                if "event_value" in internal and body.get("state") == WAITING:
                     internal["event_value"] = shift(internal["event_value"])
         meta["subprocesses"] = subs
         state.meta = meta
