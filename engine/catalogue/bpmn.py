@@ -197,7 +197,9 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
     for lane in process.iter(f"{{{BPMN_NS}}}lane"):
         nodes = [ref.text.strip() for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef") if ref.text]
         doc.lanes[lane.get("id")] = {"name": (lane.get("name") or "").strip(), "nodes": nodes,
-                                     "line": lane.sourceline, "process": process.get("id")}
+                                     "line": lane.sourceline, "process": process.get("id"),
+                                     # a lane holding lanes: its tasks take the innermost lane's role
+                                     "parent": lane.find(f"{{{BPMN_NS}}}childLaneSet") is not None}
         for node_id in nodes:
             node_lane[node_id] = lane.get("id")
     for node in process.iter():

@@ -110,6 +110,8 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
         doc_file = next(d.file for d in docs if lane_id in d.lanes)
         if lane["process"] not in executable:
             continue
+        if lane.get("parent") and lane_id not in service["lanes"] and lane["name"] not in service["lanes"]:
+            continue  # a lane of lanes needs no role of its own
         role = service["lanes"].get(lane_id) or service["lanes"].get(lane["name"])
         if role is None and (lane["name"] in roles or lane["name"] == APPLICANT):
             role = lane["name"]

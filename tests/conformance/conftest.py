@@ -6,5 +6,7 @@ import pytest
 
 @pytest.fixture
 def conf(app):
+    # jobs run when the harness says, after a restart, not inside the command's process state
+    app.extensions["odsc_publisher"].eager = False
     with app.app_context():
         yield app
