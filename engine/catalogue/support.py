@@ -60,10 +60,16 @@ NO_LINKS = _t("ເຊື່ອມດ້ວຍເສັ້ນລຳດັບ (seq
 NO_EVENT_SUBPROCESS = _t("ໃຊ້ເຫດການຂອບ (boundary event) ຈັບເວລາ, ຂໍ້ຜິດພາດ ຫຼື ການຍົກລະດັບ ຢູ່ເທິງຂະບວນການຍ່ອຍ",
                          "use a timer, error or escalation boundary event on a subprocess instead")
 NO_MULTIPLE = _t("ໃຊ້ນິຍາມເຫດການດຽວຕໍ່ເຫດການ", "give the event a single event definition")
+ABSTRACT = _t("ອົງປະກອບນາມມະທຳຂອງ schema: ໃຊ້ອົງປະກອບທີ່ເປັນຮູບປະທຳ", "an abstract schema element: use a concrete "
+              "element")
+NO_CHOREOGRAPHY = _t("ການອອກແບບການໂຕ້ຕອບເຮັດວຽກບໍ່ໄດ້: ແຕ້ມຂະບວນການທີ່ມີເລນ",
+                     "choreographies are not executable: draw a process with lanes")
 DOCUMENTATION = _t("ຮັບໄວ້ເປັນເອກະສານ, ບໍ່ມີຜົນເມື່ອຂະບວນການເຮັດວຽກ", "kept as documentation; nothing runs")
 
 
 def _row(key, status, group, what_lo, what_en, note=None, tests=()):
+    if not any("\u0e80" <= ch <= "\u0eff" for ch in what_lo):  # a vendor name: say in Lao what it is
+        what_lo = f"{'ຄຸນສົມບັດ' if '@' in key else 'ສ່ວນຂະຫຍາຍ'} {what_lo}"
     return Support(key, status, group, _t(what_lo, what_en), note or _t("", ""), tuple(tests))
 
 
@@ -367,6 +373,79 @@ TABLE: tuple[Support, ...] = (
     _row("category", IGNORED, "Artifacts", "ໝວດ", "category", DOCUMENTATION),
     _row("categoryValue", IGNORED, "Artifacts", "ຄ່າໝວດ", "category value", DOCUMENTATION),
     _row("extensionElements", SUPPORTED, "Extensions", "ສ່ວນຂະຫຍາຍ", "extension elements (the ones below are read)"),
+    # ---- the rest of the BPMN 2.0 schema (Semantic.xsd) ---------------------------------------------
+    _row("activity", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ activity", "abstract element activity", ABSTRACT),
+    _row("artifact", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ artifact", "abstract element artifact", ABSTRACT),
+    _row("baseElement", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ baseElement", "abstract element baseElement", ABSTRACT),
+    _row("baseElementWithMixedContent", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ baseElementWithMixedContent", "abstract element baseElementWithMixedContent", ABSTRACT),
+    _row("callableElement", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ callableElement", "abstract element callableElement", ABSTRACT),
+    _row("catchEvent", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ catchEvent", "abstract element catchEvent", ABSTRACT),
+    _row("choreographyActivity", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ choreographyActivity", "abstract element choreographyActivity", ABSTRACT),
+    _row("conversationNode", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ conversationNode", "abstract element conversationNode", ABSTRACT),
+    _row("dataAssociation", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ dataAssociation", "abstract element dataAssociation", ABSTRACT),
+    _row("event", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ event", "abstract element event", ABSTRACT),
+    _row("eventDefinition", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ eventDefinition", "abstract element eventDefinition", ABSTRACT),
+    _row("flowElement", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ flowElement", "abstract element flowElement", ABSTRACT),
+    _row("flowNode", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ flowNode", "abstract element flowNode", ABSTRACT),
+    _row("gateway", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ gateway", "abstract element gateway", ABSTRACT),
+    _row("implicitThrowEvent", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ implicitThrowEvent", "abstract element implicitThrowEvent", ABSTRACT),
+    _row("loopCharacteristics", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ loopCharacteristics", "abstract element loopCharacteristics", ABSTRACT),
+    _row("rootElement", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ rootElement", "abstract element rootElement", ABSTRACT),
+    _row("throwEvent", REFUSED, "Schema", "ອົງປະກອບນາມມະທຳ throwEvent", "abstract element throwEvent", ABSTRACT),
+    _row("auditing", IGNORED, "Schema", "ການກວດສອບ", "auditing", DOCUMENTATION),
+    _row("monitoring", IGNORED, "Schema", "ການຕິດຕາມ", "monitoring", DOCUMENTATION),
+    _row("callConversation", IGNORED, "Schema", "ການເອີ້ນການສົນທະນາ", "call conversation", DOCUMENTATION),
+    _row("subConversation", IGNORED, "Schema", "ການສົນທະນາຍ່ອຍ", "sub-conversation", DOCUMENTATION),
+    _row("globalConversation", IGNORED, "Schema", "ການສົນທະນາສ່ວນກາງ", "global conversation", DOCUMENTATION),
+    _row("conversationAssociation", IGNORED, "Schema", "ການເຊື່ອມການສົນທະນາ", "conversation association", DOCUMENTATION),
+    _row("messageFlowAssociation", IGNORED, "Schema", "ການເຊື່ອມເສັ້ນຂໍ້ຄວາມ", "message flow association", DOCUMENTATION),
+    _row("participantAssociation", IGNORED, "Schema", "ການເຊື່ອມພູນ", "participant association", DOCUMENTATION),
+    _row("participantMultiplicity", IGNORED, "Schema", "ຈຳນວນພູນ", "participant multiplicity", DOCUMENTATION),
+    _row("correlationPropertyBinding", IGNORED, "Schema", "ການຜູກຄຸນສົມບັດສຳພັນ", "correlation property binding", DOCUMENTATION),
+    _row("correlationSubscription", IGNORED, "Schema", "ການຕິດຕາມສຳພັນ", "correlation subscription", DOCUMENTATION),
+    _row("endPoint", IGNORED, "Schema", "ຈຸດປາຍທາງ", "end point", DOCUMENTATION),
+    _row("partnerEntity", IGNORED, "Schema", "ຄູ່ຮ່ວມງານ", "partner entity", DOCUMENTATION),
+    _row("partnerRole", IGNORED, "Schema", "ບົດບາດຄູ່ຮ່ວມງານ", "partner role", DOCUMENTATION),
+    _row("relationship", IGNORED, "Schema", "ຄວາມສຳພັນ", "relationship", DOCUMENTATION),
+    _row("rendering", IGNORED, "Schema", "ການສະແດງຜົນ", "rendering", DOCUMENTATION),
+    _row("resourceParameter", IGNORED, "Schema", "ພາລາມິເຕີຊັບພະຍາກອນ", "resource parameter", DOCUMENTATION),
+    _row("resourceParameterBinding", IGNORED, "Schema", "ການຜູກພາລາມິເຕີ", "resource parameter binding", DOCUMENTATION),
+    _row("resourceRole", IGNORED, "Schema", "ບົດບາດຊັບພະຍາກອນ", "resource role", DOCUMENTATION),
+    _row("ioBinding", IGNORED, "Schema", "ການຜູກຂໍ້ມູນ", "I/O binding", DOCUMENTATION),
+    _row("categoryValueRef", IGNORED, "Schema", "ອ້າງອີງຄ່າໝວດ", "category value reference", DOCUMENTATION),
+    _row("dataPath", IGNORED, "Schema", "ເສັ້ນທາງຂໍ້ມູນ", "data path", DOCUMENTATION),
+    _row("endPointRef", IGNORED, "Schema", "ອ້າງອີງຈຸດປາຍທາງ", "end point reference", DOCUMENTATION),
+    _row("innerParticipantRef", IGNORED, "Schema", "ອ້າງອີງພູນໃນ", "inner participant reference", DOCUMENTATION),
+    _row("outerParticipantRef", IGNORED, "Schema", "ອ້າງອີງພູນນອກ", "outer participant reference", DOCUMENTATION),
+    _row("interfaceRef", IGNORED, "Schema", "ອ້າງອີງສ່ວນຕິດຕໍ່", "interface reference", DOCUMENTATION),
+    _row("operationRef", IGNORED, "Schema", "ອ້າງອີງການດຳເນີນການ", "operation reference", DOCUMENTATION),
+    _row("supportedInterfaceRef", IGNORED, "Schema", "ອ້າງອີງສ່ວນຕິດຕໍ່ທີ່ຮອງຮັບ", "supported interface reference", DOCUMENTATION),
+    _row("supports", IGNORED, "Schema", "ການຮອງຮັບ", "supports", DOCUMENTATION),
+    _row("source", IGNORED, "Schema", "ແຫຼ່ງ", "relationship source", DOCUMENTATION),
+    _row("target", IGNORED, "Schema", "ເປົ້າໝາຍ", "relationship target", DOCUMENTATION),
+    _row("partitionElement", IGNORED, "Schema", "ອົງປະກອບແບ່ງສ່ວນ", "lane partition element", DOCUMENTATION),
+    _row("choreographyRef", IGNORED, "Schema", "ອ້າງອີງການໂຕ້ຕອບ", "choreography reference", DOCUMENTATION),
+    _row("from", SUPPORTED, "Schema", "ຈາກ", "assignment source"),
+    _row("to", SUPPORTED, "Schema", "ຫາ", "assignment target"),
+    _row("expression", SUPPORTED, "Schema", "ສຳນວນ", "expression"),
+    _row("errorRef", SUPPORTED, "Schema", "ອ້າງອີງຂໍ້ຜິດພາດ", "error reference"),
+    _row("inputSetRefs", SUPPORTED, "Schema", "ອ້າງອີງຊຸດຂໍ້ມູນເຂົ້າ", "input set references"),
+    _row("outputSetRefs", SUPPORTED, "Schema", "ອ້າງອີງຊຸດຂໍ້ມູນອອກ", "output set references"),
+    _row("optionalInputRefs", SUPPORTED, "Schema", "ຂໍ້ມູນເຂົ້າທາງເລືອກ", "optional input references"),
+    _row("optionalOutputRefs", SUPPORTED, "Schema", "ຂໍ້ມູນອອກທາງເລືອກ", "optional output references"),
+    _row("whileExecutingInputRefs", SUPPORTED, "Schema", "ຂໍ້ມູນເຂົ້າລະຫວ່າງເຮັດວຽກ", "while-executing input references"),
+    _row("whileExecutingOutputRefs", SUPPORTED, "Schema", "ຂໍ້ມູນອອກລະຫວ່າງເຮັດວຽກ", "while-executing output references"),
+    _row("messageEventDefinition", REFUSED, "Schema", "ນິຍາມເຫດການຂໍ້ຄວາມ", "message event definition", NO_MESSAGES),
+    _row("signalEventDefinition", REFUSED, "Schema", "ນິຍາມເຫດການສັນຍານ", "signal event definition", NO_SIGNALS),
+    _row("conditionalEventDefinition", REFUSED, "Schema", "ນິຍາມເຫດການເງື່ອນໄຂ", "conditional event definition", NO_CONDITIONAL),
+    _row("compensateEventDefinition", REFUSED, "Schema", "ນິຍາມການຊົດເຊີຍ", "compensation event definition", NO_COMPENSATION),
+    _row("linkEventDefinition", REFUSED, "Schema", "ນິຍາມເຫດການເຊື່ອມຕໍ່", "link event definition", NO_LINKS),
+    _row("cancelEventDefinition", REFUSED, "Schema", "ນິຍາມການຍົກເລີກ", "cancel event definition", NO_COMPENSATION),
+    _row("eventDefinitionRef", REFUSED, "Schema", "ອ້າງອີງນິຍາມເຫດການ", "event definition reference", NO_MULTIPLE),
+    _row("condition", REFUSED, "Schema", "ເງື່ອນໄຂຂອງເຫດການ", "event condition", NO_CONDITIONAL),
+    _row("activationCondition", REFUSED, "Schema", "ເງື່ອນໄຂເປີດໃຊ້", "activation condition", NO_CONDITIONAL),
+    _row("callChoreography", REFUSED, "Schema", "ການເອີ້ນການໂຕ້ຕອບ", "call choreography", NO_CHOREOGRAPHY),
+    _row("globalChoreographyTask", REFUSED, "Schema", "ໜ້າວຽກການໂຕ້ຕອບສ່ວນກາງ", "global choreography task", NO_CHOREOGRAPHY),
     # ---- modeler extensions -------------------------------------------------------------------------
     _row("camunda:formKey", SUPPORTED, "Extensions", "camunda:formKey", "Camunda 7 form key", tests=["user_task"]),
     _row("camunda:formRef", SUPPORTED, "Extensions", "camunda:formRef", "Camunda 7 form reference"),
@@ -432,3 +511,46 @@ def counts() -> dict[str, int]:
     for row in TABLE:
         out[row.status] += 1
     return out
+
+
+def refusal_text(row: Support, locale: str = "en") -> str:
+    """The message and hint a designer reads for a refused row (what engine.catalogue.matrix reports)."""
+    from engine.catalogue.problems import problem
+
+    base = row.key.split("@")[0]
+    ns_tag = base.split(":")[0] if base.split(":")[0] in EVENT_TAGS else base
+    if "@" in row.key:
+        tag, attribute = row.key.split("@", 1)
+        found = problem("bpmn.unsupported_attribute", "", tag="<element>" if tag == "*" else tag,
+                        attribute=attribute if "=" in attribute else f"{attribute}=…", what_lo=row.what["lo"],
+                        what_en=row.what["en"], hint_lo=row.note["lo"], hint_en=row.note["en"])
+    else:
+        found = problem("bpmn.unsupported", "", tag=ns_tag, what_lo=row.what["lo"], what_en=row.what["en"],
+                        hint_lo=row.note["lo"], hint_en=row.note["en"])
+    return f"{found.messages[locale]} — {found.hints[locale]}"
+
+
+def markdown_table() -> str:
+    """The matrix as the Markdown table docs/BPMN_SUPPORT.md holds between its MATRIX markers."""
+    lines = ["| Construct (key) | Status | What | Limits, or the message the designer gets | Shown by |",
+             "|---|---|---|---|---|"]
+    for row in TABLE:
+        if row.status == REFUSED:
+            detail = refusal_text(row)
+        else:
+            detail = row.note["en"]
+        tests = ", ".join(f"`{t}`" for t in row.tests)
+        lines.append(f"| `{row.key}` | {row.status} | {row.what['en']} | {detail} | {tests} |")
+    return "\n".join(lines)
+
+
+def counts_text() -> str:
+    """The one-line summary of the matrix the doc holds."""
+    c = counts()
+    return (f"{len(TABLE)} constructs: {c[SUPPORTED]} supported, {c[LIMITED]} supported with limits, "
+            f"{c[IGNORED]} accepted as documentation, {c[REFUSED]} refused.")
+
+
+if __name__ == "__main__":  # regenerate the doc's matrix: python -m engine.catalogue.support
+    print(counts_text())
+    print(markdown_table())

@@ -182,11 +182,25 @@ def test_an_id_longer_than_its_column_is_refused(app, client):
     assert "183 characters" in found[0]["message"] and "128" in found[0]["message"]
 
 
-def test_an_id_at_the_limit_is_accepted(app, client):
+def test_an_id_at_the_limit_is_accepted_and_its_task_is_stored(app, client):
+    """What is accepted can be stored: a 128-character task id reaches a clerk's inbox (PostgreSQL in CI too)."""
+    from engine.db import db
+    from tests.designer.designer_helpers import complete_next, ready_tasks, start
+
     at_limit = "Task_Approve_" + "x" * (128 - len("Task_Approve_"))
     files = _files(lambda t: t.replace("Task_Approve", at_limit), lambda y: y.replace("Task_Approve", at_limit))
+    headers = _token(client)
     response = _upload(client, files)
     assert response.status_code == 201, response.data
+    draft = response.get_json()["draft_id"]
+    published = client.post(f"/api/v1/designer/drafts/{draft}/publish", headers=headers,
+                            json={"centres": ["xaysettha"]})
+    assert published.status_code == 201, published.data
+    with app.app_context():
+        application = start("fishing_permit")
+        assert complete_next(application.id) == "Task_Check"
+        db.session.expire_all()
+        assert [t.bpmn_id for t in ready_tasks(application.id)] == [at_limit]
 
 
 # ---- fault 7: a decision with no route ---------------------------------------------------------------------
