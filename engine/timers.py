@@ -10,8 +10,8 @@ on PostgreSQL) and hands them to jobs; a claim older than the lease is taken as 
 from __future__ import annotations
 
 import uuid
-from uuid import UUID
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 from flask import current_app
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
