@@ -18,24 +18,19 @@ from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.catalogue.confirm import HUMAN_TAGS
-from engine.catalogue.problems import Problem
+from engine.catalogue.matrix import check_document
+from engine.catalogue.problems import Problem, problem
+from engine.timerexpr import DEFAULT_ZONE, LOOKS_ISO, TimerError, normalize
+from engine.timerexpr import parse as parse_timer
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
+TIMER_KINDS = ("timeDuration", "timeDate", "timeCycle")
 ROLE_LIKE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 MAX_BPMN_BYTES = 5 * 1024 * 1024
 
-# harmless for execution: reported as warnings
-IGNORED_ELEMENTS = {"textAnnotation", "association", "dataStoreReference", "dataStore", "group", "category"}
-# cannot run on this platform: errors
-UNSUPPORTED_ELEMENTS = {
-    "complexGateway": "complex gateways are not supported; use exclusive, inclusive or parallel gateways",
-    "transaction": "transactions are not supported; use a subprocess",
-    "choreographyTask": "choreographies are not executable",
-    "manualTask": None,  # supported, listed so we do not warn
-}
 # ISO 8601 durations, repeating intervals and date-times, as modelers write them without quotes
 ISO_TIMER = re.compile(
     r"^(R\d*/)?(P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
@@ -123,12 +118,41 @@ def _form_of(node) -> str | None:
 
 
 def _quote_timers(root) -> None:
-    """Timer text is evaluated as a Python expression by SpiffWorkflow; modelers write bare ISO 8601."""
-    for tag in ("timeDuration", "timeDate", "timeCycle"):
+    """Timer text is evaluated as a Python expression by SpiffWorkflow; modelers write bare ISO 8601.
+
+    The zone-id form (`…+07:00[Asia/Vientiane]`) is resolved first (engine.timerexpr.normalize)."""
+    for tag in TIMER_KINDS:
         for node in root.iter(f"{{{BPMN_NS}}}{tag}"):
-            text = (node.text or "").strip()
+            text = normalize(node.text or "")
             if text and ISO_TIMER.match(text):
                 node.text = repr(text)
+
+
+def _check_timer(node, doc: BpmnDocument, problems: list[Problem]) -> None:
+    """A timer definition of an executable process: its expression, parsed as the runtime will."""
+    owner = node.getparent()
+    element = owner.get("id") if owner is not None else None
+    kinds = [child for child in node if isinstance(child.tag, str) and _local(child.tag) in TIMER_KINDS]
+    if not kinds or not (kinds[0].text or "").strip():
+        problems.append(problem("timer.missing", doc.file, node.sourceline, element))
+        return
+    child = kinds[0]
+    text = child.text.strip()
+    literal = text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else None
+    if literal is None and not LOOKS_ISO.match(text):
+        doc.expressions.append((element, "eval", text, child.sourceline))  # an expression over case data
+        return
+    try:
+        timer = parse_timer(literal if literal is not None else text, _local(child.tag))
+    except TimerError as exc:
+        problems.append(problem("timer.invalid", doc.file, child.sourceline, element,
+                                expression=literal or text, reason=str(exc)))
+        return
+    if timer.local and timer.kind == "timeCycle":
+        problems.append(problem("timer.cycle_local", doc.file, child.sourceline, element, expression=timer.text))
+    elif timer.local:
+        problems.append(problem("timer.local_time", doc.file, child.sourceline, element, expression=timer.text,
+                                zone=DEFAULT_ZONE))
 
 
 def _unwrap_conditions(root, file: str, problems: list[Problem]) -> None:
@@ -186,6 +210,8 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
         problems.append(Problem(file, "no process in this file", "draw a pool with a process", 1))
     elif not doc.executable:
         problems.append(Problem(file, "no executable process", "tick 'Executable' on the pool of the process", 1))
+    called = {node.get("calledElement") for node in root.iter(f"{{{BPMN_NS}}}callActivity")}
+    check_document(root, file, set(doc.executable) | called, problems)
     for process in processes:
         executable = process.get("id") in doc.executable
         _read_process(process, doc, problems, executable)
@@ -209,21 +235,15 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
         if node_id:
             doc.elements[node_id] = {"tag": tag, "name": (node.get("name") or "").strip(), "line": node.sourceline,
                                      "process": process.get("id")}
-        severity = "error" if executable else "warning"
-        if tag in IGNORED_ELEMENTS:
-            problems.append(Problem(doc.file, f"{tag} is ignored when the process runs", "", node.sourceline,
-                                    node_id, "warning"))
-        elif tag in UNSUPPORTED_ELEMENTS and UNSUPPORTED_ELEMENTS[tag]:
-            problems.append(Problem(doc.file, f"unsupported element {tag}", UNSUPPORTED_ELEMENTS[tag],
-                                    node.sourceline, node_id, severity))
-        elif tag == "multiInstanceLoopCharacteristics" and executable:
+        if tag == "multiInstanceLoopCharacteristics" and executable:
+            # camunda:collection alone is not read by the engine: the loop would have nothing to run over
             has_count = node.find(f"{{{BPMN_NS}}}loopCardinality") is not None
-            has_collection = node.get(f"{{{CAMUNDA_NS}}}collection") or node.find(
-                f"{{{BPMN_NS}}}loopDataInputRef") is not None
+            has_collection = node.find(f"{{{BPMN_NS}}}loopDataInputRef") is not None
             if not has_count and not has_collection:
                 parent = node.getparent()
                 problems.append(Problem(doc.file, "multi-instance activity without cardinality or collection",
-                                        "set a loop cardinality or an input collection", node.sourceline,
+                                        "set a loop cardinality or an input collection (loopDataInputRef; "
+                                        "camunda:collection alone is not read)", node.sourceline,
                                         parent.get("id") if parent is not None else None))
         elif tag == "subProcess" and executable:
             starts = node.findall(f"{{{BPMN_NS}}}startEvent")
@@ -247,6 +267,8 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
                 id=node_id, name=(node.get("name") or "").strip(), lane=node_lane.get(node_id), form=_form_of(node),
                 candidate_groups=candidate_groups, assignee=assignee, line=node.sourceline, kind=tag,
             )
+        elif tag == "timerEventDefinition" and executable:
+            _check_timer(node, doc, problems)
         elif tag == "conditionExpression" and executable and (node.text or "").strip():
             owner = node.getparent()
             doc.expressions.append((owner.get("id"), "eval", node.text.strip(), node.sourceline))
