@@ -72,13 +72,26 @@ def load_forms(root: Path, problems: list[Problem]) -> dict:
 
 
 def check_scripts(service_id: str, docs, problems: list[Problem]) -> None:
+    """Every condition and script through the sandbox's static check.
+
+    Text that is not Python at all (a typo, prose in a condition) is an ordinary error; only a forbidden
+    construct (imports, `_names`, introspection) is a sandbox finding, which marks the upload hostile.
+    """
     from engine.sandbox import check_source
 
     for doc in docs:
         for element, mode, source, line in doc.expressions:
             for finding in check_source(source, mode):
-                problems.append(Problem(doc.file, f"expression fails the sandbox check: {finding}",
-                                        "use plain expressions on form fields; no imports or _names", line, element))
+                if "syntax error" in finding or "cannot parse" in finding:
+                    what = "condition" if mode == "eval" else "script"
+                    problems.append(Problem(doc.file, f"the {what} «{source.strip()[:120]}» is not a valid expression "
+                                                      f"({finding.split(': ', 1)[-1]})",
+                                            "write a Python expression such as decision == 'reject', or JUEL ${…} "
+                                            "or FEEL = …", line, element))
+                else:
+                    problems.append(Problem(doc.file, f"expression fails the sandbox check: {finding}",
+                                            "use plain expressions on form fields; no imports or _names", line,
+                                            element))
 
 
 def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, problems: list[Problem],
@@ -116,7 +129,7 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
     from engine.certificates import TEMPLATE_FILE, template_from  # the service's certificate template
 
     certificate = template_from(doc, files, rel_folder, problems)
-    if service["process"]:
+    if service["process"] in {pid for d in docs for pid in d.executable}:
         build_specs(docs, service["process"], problems)
     if len([p for p in problems if p.severity == "error"]) > before:
         return None

@@ -89,14 +89,8 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
 def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dict, file: str,
                 problems: list[Problem]) -> dict:
     """Resolve lanes, task forms and milestones against the BPMN; return per-task metadata."""
-    process_id = service["process"]
     executable = {pid for d in docs for pid in d.executable}
-    if not process_id:
-        problems.append(Problem(file, "no 'process:' given", "name the id of the executable BPMN process", 1))
-    elif process_id not in executable:
-        known = sorted({pid for d in docs for pid in d.process_ids})
-        problems.append(Problem(file, f"process id {process_id!r} not found among executable processes",
-                                f"use one of: {', '.join(known) or '(none)'}", 1))
+    _choose_process(service, docs, file, problems)
     if service["application_form"] not in forms:
         problems.append(Problem(file, f"unknown application form {service['application_form']!r}",
                                 f"add forms/{service['application_form']}.yaml", 1))
@@ -152,6 +146,47 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
                 problems.append(Problem(file, f"milestone {milestone['id']} names unknown BPMN element {element!r}",
                                         "use the id of a task or event", milestone["_line"], element))
     return tasks
+
+
+def _process_list(docs: list[BpmnDocument], ids) -> str:
+    names = {pid: d.elements.get(pid, {}).get("name") or d.process_names.get(pid, "") for d in docs for pid in d.process_ids}
+    return ", ".join(f"{pid} «{names[pid]}»" if names.get(pid) else pid for pid in ids)
+
+
+def _choose_process(service: dict, docs: list[BpmnDocument], file: str, problems: list[Problem]) -> None:
+    """The entry process: `process:` of service.yaml, or the only executable process. One message when unclear."""
+    process_id = service["process"]
+    executable = [pid for d in docs for pid in d.executable]
+    documentation = [pid for d in docs for pid in d.process_ids if pid not in executable]
+    where = next(((d.file, d.process_lines.get(process_id)) for d in docs if process_id in d.process_ids), (None, None))
+    if process_id in executable:
+        return
+    if not executable:
+        problems.append(Problem(
+            docs[0].file if docs else file,
+            f"no pool is marked executable; the pools are {_process_list(docs, documentation) or 'none'}",
+            "tick 'Executable' on the pool that runs (in Signavio and Bizagi: export the process as executable)",
+            docs[0].process_lines.get(documentation[0]) if docs and documentation else 1,
+            documentation[0] if documentation else None))
+    elif not process_id and len(executable) == 1:
+        service["process"] = executable[0]
+        problems.append(Problem(file, f"service.yaml has no process:, so the only executable process "
+                                      f"{_process_list(docs, executable)} runs", f"add process: {executable[0]}",
+                                1, executable[0], "warning"))
+    elif not process_id:
+        problems.append(Problem(file, f"there are {len(executable)} executable processes: "
+                                      f"{_process_list(docs, executable)}; service.yaml must say which one starts",
+                                f"add process: {executable[0]} (or the id of another of them)", 1))
+    elif where[0] is not None:
+        problems.append(Problem(where[0], f"process: {process_id} names a pool that is not executable; executable: "
+                                          f"{_process_list(docs, executable)}",
+                                f"tick 'Executable' on pool {process_id}, or write process: {executable[0]}",
+                                where[1], process_id))
+    else:
+        problems.append(Problem(file, f"process: {process_id} is not a process of the BPMN files; executable: "
+                                      f"{_process_list(docs, executable)}",
+                                f"write process: {executable[0]}" if len(executable) == 1 else
+                                "write the id of one of them (the id of the process, not of its pool)", 1))
 
 
 def definition(service: dict, tasks: dict, forms: dict, bpmn_files: list[str]) -> dict:
