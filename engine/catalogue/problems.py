@@ -1,32 +1,96 @@
-"""A finding of the catalogue validator: where it is, what is wrong, and how to fix it."""
+"""A finding of the catalogue validator: where it is, what is wrong, and how to fix it, in Lao and English.
+
+A message or hint is either a plain string (English only: older call sites; Lao falls back to it) or a bilingual
+mapping ``{"lo": ..., "en": ...}``. New findings are written with :func:`problem` and a code from
+``engine.catalogue.messages.MESSAGES``, which holds both languages and formats the parameters::
+
+    problem("bpmn.unsupported_element", file, line=12, element="Catch_1", tag="intermediateCatchEvent", ...)
+
+``Problem.text(locale)`` and ``Problem.as_dict(locale)`` give one language; ``str(problem)`` is the English line the
+CLI prints.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+LOCALES = ("lo", "en")
+
+
+def _both(text) -> dict[str, str]:
+    """{lo, en} of a message or hint given as a string (English, used for both) or a mapping."""
+    if isinstance(text, Mapping):
+        en = str(text.get("en") or text.get("lo") or "")
+        return {"lo": str(text.get("lo") or en), "en": en}
+    value = "" if text is None else str(text)
+    return {"lo": value, "en": value}
 
 
 @dataclass(frozen=True)
 class Problem:
     file: str
-    message: str
-    hint: str = ""
+    message: str | Mapping
+    hint: str | Mapping = ""
     line: int | None = None
     element: str | None = None  # BPMN element id
     severity: str = "error"  # error | warning
+    code: str = ""  # a stable code from engine.catalogue.messages, "" for older English-only findings
+    params: Mapping = field(default_factory=dict, compare=False, hash=False)
 
-    def __str__(self) -> str:
+    @property
+    def messages(self) -> dict[str, str]:
+        """The message in both languages: {"lo": ..., "en": ...}."""
+        return _both(self.message)
+
+    @property
+    def hints(self) -> dict[str, str]:
+        """The hint in both languages: {"lo": ..., "en": ...} ("" when there is none)."""
+        return _both(self.hint)
+
+    def text(self, locale: str = "en") -> str:
+        """One line in `locale` ("lo" or "en"): where, severity, message and hint."""
+        lo = locale == "lo"
         where = self.file
         if self.line:
             where += f":{self.line}"
         if self.element:
             where += f" [{self.element}]"
-        text = f"{where}: {self.severity}: {self.message}"
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        severity = {"error": "ຂໍ້ຜິດພາດ", "warning": "ຄຳເຕືອນ"}.get(self.severity, self.severity) if lo \
+            else self.severity
+        message, hint = self.messages[locale if lo else "en"], self.hints[locale if lo else "en"]
+        text = f"{where}: {severity}: {message}"
+        if not hint:
+            return text
+        return f"{text} (ຄຳແນະນຳ: {hint})" if lo else f"{text} (hint: {hint})"
 
-    def as_dict(self) -> dict:
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def as_dict(self, locale: str = "en") -> dict:
+        """A JSON-ready finding. `message` and `hint` are in `locale`; `messages` and `hints` hold both."""
+        lang = locale if locale in LOCALES else "en"
         return {
             "file": self.file, "line": self.line, "element": self.element, "severity": self.severity,
-            "message": self.message, "hint": self.hint,
+            "code": self.code, "message": self.messages[lang], "hint": self.hints[lang],
+            "messages": self.messages, "hints": self.hints,
         }
+
+
+def problem(code: str, file: str, line: int | None = None, element: str | None = None,
+            severity: str | None = None, **params) -> Problem:
+    """A bilingual finding from the message catalogue.
+
+    `code` names an entry of engine.catalogue.messages.MESSAGES; `params` fill its `{name}` placeholders in both
+    languages. The entry's severity applies unless `severity` is given. Raises KeyError for an unknown code (a
+    programming error, caught by the catalogue test).
+    """
+    from engine.catalogue.messages import MESSAGES
+
+    entry = MESSAGES[code]
+    message = {lang: entry["message"][lang].format(**params) for lang in LOCALES}
+    hint = {lang: entry["hint"][lang].format(**params) for lang in LOCALES} if entry.get("hint") else ""
+    return Problem(file, message, hint, line, element, severity or entry.get("severity", "error"), code,
+                   dict(params))
 
 
 def check_text(value, file: str, line: int | None, what: str, problems: list[Problem]) -> dict:

@@ -1,0 +1,86 @@
+"""The validator's findings in Lao and English, by stable code.
+
+Each entry: ``message`` and ``hint`` as ``{"lo": ..., "en": ...}`` with ``{name}`` placeholders filled by
+engine.catalogue.problems.problem(code, file, ..., **params), and a default ``severity``. Codes are
+``<area>.<what>``: ``bpmn.*`` (elements and ids), ``timer.*``, ``route.*`` (decisions and gateways),
+``store.*`` (database limits). The tests check that both languages exist and use the same placeholders.
+Support-matrix refusals (engine.catalogue.support) carry their own bilingual text and use ``bpmn.unsupported``.
+"""
+from __future__ import annotations
+
+MESSAGES: dict[str, dict] = {
+    "bpmn.unsupported": {
+        "message": {"lo": "ແພລດຟອມບໍ່ຮອງຮັບ {what} ({tag})",
+                    "en": "{what} ({tag}) is not supported by the platform"},
+        "hint": {"lo": "{hint_lo}", "en": "{hint_en}"},
+    },
+    "bpmn.unsupported_attribute": {
+        "message": {"lo": "ແພລດຟອມບໍ່ຮອງຮັບຄຸນສົມບັດ {attribute} ຂອງ {tag}",
+                    "en": "the attribute {attribute} of {tag} is not supported by the platform"},
+        "hint": {"lo": "{hint_lo}", "en": "{hint_en}"},
+    },
+    "bpmn.duplicate_id": {
+        "message": {"lo": "ລະຫັດອົງປະກອບ {id} ຖືກໃຊ້ໃນສອງໄຟລ໌: {first} ແຖວ {first_line} ແລະ {second} ແຖວ {second_line}",
+                    "en": "the element id {id} is used in two files: {first} line {first_line} and "
+                          "{second} line {second_line}"},
+        "hint": {"lo": "ປ່ຽນລະຫັດຂອງອົງປະກອບໜຶ່ງໃນ modeler ເພື່ອໃຫ້ທຸກລະຫັດບໍ່ຊ້ຳກັນໃນທຸກໄຟລ໌ຂອງບໍລິການ",
+                 "en": "rename one of them in the modeler: ids must be unique across all files of a service"},
+    },
+    "bpmn.reserved_id": {
+        "message": {"lo": "ລະຫັດອົງປະກອບ {id} ເປັນຊື່ທີ່ເຄື່ອງຈັກຂະບວນການສະຫງວນໄວ້",
+                    "en": "the element id {id} is a name the process engine reserves for itself"},
+        "hint": {"lo": "ປ່ຽນລະຫັດເປັນຊື່ອື່ນ, ເຊັ່ນ {suggestion}",
+                 "en": "rename the element, e.g. to {suggestion}"},
+    },
+    "bpmn.id_too_long": {
+        "message": {"lo": "ລະຫັດ {what} ຍາວ {length} ຕົວອັກສອນ, ເກີນຂີດຈຳກັດ {limit}",
+                    "en": "the {what} id is {length} characters long, more than the limit of {limit}"},
+        "hint": {"lo": "ຕັ້ງລະຫັດທີ່ສັ້ນກວ່າ {limit} ຕົວອັກສອນໃນ modeler",
+                 "en": "give it an id of at most {limit} characters in the modeler"},
+    },
+    "bpmn.name_too_long": {
+        "message": {"lo": "ຊື່ຂອງ {what} ຍາວ {length} ຕົວອັກສອນ, ເກີນຂີດຈຳກັດ {limit}",
+                    "en": "the name of the {what} is {length} characters long, more than the limit of {limit}"},
+        "hint": {"lo": "ຕັ້ງຊື່ທີ່ສັ້ນກວ່າ {limit} ຕົວອັກສອນ",
+                 "en": "shorten the name to at most {limit} characters"},
+    },
+    "timer.invalid": {
+        "message": {"lo": "ເວລາຂອງໂມງຈັບເວລາ {expression} ອ່ານບໍ່ໄດ້: {reason}",
+                    "en": "the timer expression {expression} cannot be read: {reason}"},
+        "hint": {"lo": "ຂຽນໄລຍະເວລາ ISO 8601 (P3D, PT4H), ວັນທີ-ເວລາ (2027-01-15T09:00:00 ຫຼື "
+                       "2027-01-15T09:00:00+07:00) ຫຼື ຮອບ (R3/PT1H)",
+                 "en": "write an ISO 8601 duration (P3D, PT4H), a date-time (2027-01-15T09:00:00 or "
+                       "2027-01-15T09:00:00+07:00) or a cycle (R3/PT1H)"},
+    },
+    "timer.missing": {
+        "message": {"lo": "ໂມງຈັບເວລາບໍ່ມີເວລາ (timeDuration, timeDate ຫຼື timeCycle)",
+                    "en": "the timer has no time (timeDuration, timeDate or timeCycle)"},
+        "hint": {"lo": "ໃສ່ເວລາໃນ modeler", "en": "set the timer's duration, date or cycle in the modeler"},
+    },
+    "timer.local_time": {
+        "message": {"lo": "ວັນທີ-ເວລາ {expression} ບໍ່ມີເຂດເວລາ: ຖືວ່າເປັນເວລາຂອງສູນ ({zone})",
+                    "en": "the date-time {expression} has no offset: it is read in the centre's time zone ({zone})"},
+        "hint": {"lo": "ຂຽນ +07:00 ທ້າຍເວລາ ຖ້າຕ້ອງການເວລານະຄອນຫຼວງວຽງຈັນສະເໝີ",
+                 "en": "add +07:00 to pin it to Vientiane time whatever the centre"},
+        "severity": "warning",
+    },
+    "route.no_route": {
+        "message": {"lo": "ທາງແຍກ {gateway} ບໍ່ມີທາງສຳລັບການຕັດສິນ {field} = {value} ຂອງໜ້າວຽກ {task}",
+                    "en": "the gateway {gateway} has no route for the decision {field} = {value} of the task {task}"},
+        "hint": {"lo": "ເພີ່ມເສັ້ນທາງທີ່ມີເງື່ອນໄຂສຳລັບ {value} ຫຼື ເສັ້ນທາງຕັ້ງຕົ້ນ (default flow) ທີ່ທາງແຍກ",
+                 "en": "add a flow with a condition for {value}, or mark one flow as the default flow of the gateway"},
+    },
+    "route.condition_fails": {
+        "message": {"lo": "ເງື່ອນໄຂ {condition} ຂອງທາງແຍກ {gateway} ຜິດພາດເມື່ອ {field} = {value}: {reason}",
+                    "en": "the condition {condition} at the gateway {gateway} fails when {field} = {value}: {reason}"},
+        "hint": {"lo": "ແກ້ເງື່ອນໄຂໃຫ້ໃຊ້ຊ່ອງຂໍ້ມູນຂອງແບບຟອມ",
+                 "en": "correct the condition so that it only uses fields of the form"},
+    },
+    "route.unassigned_task": {
+        "message": {"lo": "ໜ້າວຽກ {task} ບໍ່ມີບົດບາດຫ້ອງການ: ຈະໄປຫາຫົວໜ້າຂອງສູນ",
+                    "en": "the task {task} has no office role: it goes to the centre's supervisor"},
+        "hint": {"lo": "ວາງໜ້າວຽກໄວ້ໃນເລນຂອງຫ້ອງການ ຫຼື ຕັ້ງ candidateGroups",
+                 "en": "put the task in its office's lane or set candidateGroups"},
+        "severity": "warning",
+    },
+}
