@@ -17,6 +17,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem
 from engine.expressions import LANGUAGE_NAMES, UnsupportedExpression, translate
 
@@ -29,6 +30,16 @@ MAX_BPMN_BYTES = 5 * 1024 * 1024
 
 # harmless for execution: reported as warnings
 IGNORED_ELEMENTS = {"textAnnotation", "association", "dataStoreReference", "dataStore", "group", "category"}
+# documentation a modeler draws around the process: kept in the file, one warning naming each element
+DOCUMENTATION = {
+    "textAnnotation": ("ຄຳອະທິບາຍ", "text annotation"),
+    "association": ("ເສັ້ນເຊື່ອມຄຳອະທິບາຍ", "association"),
+    "dataStoreReference": ("ບ່ອນເກັບຂໍ້ມູນ", "data store"),
+    "dataStore": ("ບ່ອນເກັບຂໍ້ມູນ", "data store"),
+    "group": ("ກຸ່ມ", "group"),
+    "messageFlow": ("ເສັ້ນຂໍ້ຄວາມລະຫວ່າງ pool", "message flow between pools"),
+    "process": ("pool ທີ່ບໍ່ executable", "non-executable pool"),
+}
 # cannot run on this platform: errors
 UNSUPPORTED_ELEMENTS = {
     "complexGateway": "complex gateways are not supported; use exclusive, inclusive or parallel gateways",
@@ -147,11 +158,10 @@ def _owner(node):
 def _refuse_expression(problems: list[Problem], file: str, node, source: str, language: str, what: tuple[str, str]):
     owner = _owner(node)
     shown = source if len(source) <= 120 else source[:117] + "..."
-    problems.append(Problem(
-        file, f"the {LANGUAGE_NAMES.get(language, language)} expression «{shown}» uses {what[1]}, "
-              "which the platform does not support",
-        "write it with names, literals, comparisons, and/or/not, arithmetic, empty, or FEEL in-lists and ranges "
-        "(docs/BPMN_SUPPORT.md lists the subset)", node.sourceline, owner.get("id") if owner is not None else None))
+    problems.append(modeler_problem("expr.unsupported", file, node.sourceline,
+                                    owner.get("id") if owner is not None else None,
+                                    language=LANGUAGE_NAMES.get(language, language), source=shown,
+                                    what={"lo": what[0], "en": what[1]}))
 
 
 def _translate_expressions(root, file: str, problems: list[Problem]) -> None:
@@ -167,8 +177,10 @@ def _translate_expressions(root, file: str, problems: list[Problem]) -> None:
             if not text:
                 continue
             if language and language not in PYTHON_SCRIPTS + ("juel", "feel"):
-                _refuse_expression(problems, file, node, text, language,
-                                   (f"ພາສາ {language}", f"the script language {language}"))
+                owner = _owner(node)
+                problems.append(modeler_problem("expr.language", file, node.sourceline,
+                                                owner.get("id") if owner is not None else None,
+                                                source=text[:120], language=language))
                 continue
             try:
                 node.text = translate(text).python
@@ -179,10 +191,8 @@ def _translate_expressions(root, file: str, problems: list[Problem]) -> None:
         _zeebe_script(task, file, problems)
         fmt = (task.get("scriptFormat") or "").strip().lower()
         if fmt not in PYTHON_SCRIPTS and task.find(f"{{{BPMN_NS}}}script") is not None:
-            problems.append(Problem(
-                file, f"script task «{task.get('name') or task.get('id')}» is written in {fmt}; scripts run as "
-                      "sandboxed Python", "rewrite the script in Python, or use a user task or a condition",
-                task.sourceline, task.get("id")))
+            problems.append(modeler_problem("script.language", file, task.sourceline, task.get("id"),
+                                            name=task.get("name") or task.get("id"), language=fmt))
             task.find(f"{{{BPMN_NS}}}script").text = "pass"
 
 
@@ -193,9 +203,8 @@ def _zeebe_script(task, file: str, problems: list[Problem]) -> None:
         return
     expression, result = (script.get("expression") or "").strip(), (script.get("resultVariable") or "").strip()
     if not expression or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", result):
-        problems.append(Problem(file, f"script task «{task.get('name') or task.get('id')}» needs a FEEL expression "
-                                      "and a result variable", "fill in both in the modeler's Script section",
-                                task.sourceline, task.get("id")))
+        problems.append(modeler_problem("script.zeebe_incomplete", file, task.sourceline, task.get("id"),
+                                        name=task.get("name") or task.get("id")))
         return
     try:
         python = translate(expression).python
@@ -251,7 +260,30 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
     for process in processes:
         executable = process.get("id") in doc.executable
         _read_process(process, doc, problems, executable)
+    _documentation(root, doc, problems)
     return doc
+
+
+def _kept(node, file: str, problems: list[Problem]) -> None:
+    """One warning naming a documentation element (its name, its text, or its id)."""
+    tag = _local(node.tag)
+    text = next((t.text for t in node if isinstance(t.tag, str) and _local(t.tag) == "text" and t.text), "")
+    name = (node.get("name") or text or node.get("id") or tag).strip()
+    name = name if len(name) <= 60 else name[:57] + "..."
+    problems.append(modeler_problem("doc.kept", file, node.sourceline, node.get("id"), name=name,
+                                    what={"lo": DOCUMENTATION[tag][0], "en": DOCUMENTATION[tag][1]}))
+
+
+def _documentation(root, doc: BpmnDocument, problems: list[Problem]) -> None:
+    """Collaboration-level documentation and the pools that do not run: warnings, never errors."""
+    for collaboration in root.iter(f"{{{BPMN_NS}}}collaboration"):
+        for node in collaboration:
+            if isinstance(node.tag, str) and _local(node.tag) in DOCUMENTATION:
+                _kept(node, doc.file, problems)
+    if doc.executable:
+        for process in root.findall(f"{{{BPMN_NS}}}process"):
+            if process.get("id") not in doc.executable:
+                _kept(process, doc.file, problems)
 
 
 def _read_process(process, doc: BpmnDocument, problems: list[Problem], executable: bool) -> None:
@@ -271,8 +303,8 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
                                      "process": process.get("id")}
         severity = "error" if executable else "warning"
         if tag in IGNORED_ELEMENTS:
-            problems.append(Problem(doc.file, f"{tag} is ignored when the process runs", "", node.sourceline,
-                                    node_id, "warning"))
+            if tag in DOCUMENTATION and executable:
+                _kept(node, doc.file, problems)
         elif tag in UNSUPPORTED_ELEMENTS and UNSUPPORTED_ELEMENTS[tag]:
             problems.append(Problem(doc.file, f"unsupported element {tag}", UNSUPPORTED_ELEMENTS[tag],
                                     node.sourceline, node_id, severity))

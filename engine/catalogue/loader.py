@@ -10,6 +10,7 @@ from pathlib import Path
 from engine.catalogue.bpmn import build_specs, read_document
 from engine.catalogue.centres import parse_centres
 from engine.catalogue.forms import parse_form
+from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem
 from engine.catalogue.services import APPLICANT, cross_check, definition, parse_service
 from engine.catalogue.yamlio import YamlError, line_of, load_yaml
@@ -83,11 +84,11 @@ def check_scripts(service_id: str, docs, problems: list[Problem]) -> None:
         for element, mode, source, line in doc.expressions:
             for finding in check_source(source, mode):
                 if "syntax error" in finding or "cannot parse" in finding:
-                    what = "condition" if mode == "eval" else "script"
-                    problems.append(Problem(doc.file, f"the {what} «{source.strip()[:120]}» is not a valid expression "
-                                                      f"({finding.split(': ', 1)[-1]})",
-                                            "write a Python expression such as decision == 'reject', or JUEL ${…} "
-                                            "or FEEL = …", line, element))
+                    what = {"lo": "ເງື່ອນໄຂ", "en": "condition"} if mode == "eval" else \
+                        {"lo": "ສະຄຣິບ", "en": "script"}
+                    problems.append(modeler_problem("expr.syntax", doc.file, line, element, what=what,
+                                                    source=source.strip()[:120],
+                                                    reason=finding.split(": ", 1)[-1]))
                 else:
                     problems.append(Problem(doc.file, f"expression fails the sandbox check: {finding}",
                                             "use plain expressions on form fields; no imports or _names", line,

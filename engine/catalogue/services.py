@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from engine.catalogue.bpmn import BpmnDocument
+from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem, check_text
 from engine.catalogue.yamlio import line_of
 
@@ -159,34 +160,28 @@ def _choose_process(service: dict, docs: list[BpmnDocument], file: str, problems
     executable = [pid for d in docs for pid in d.executable]
     documentation = [pid for d in docs for pid in d.process_ids if pid not in executable]
     where = next(((d.file, d.process_lines.get(process_id)) for d in docs if process_id in d.process_ids), (None, None))
+    listed = _process_list(docs, executable)
+    first = executable[0] if executable else ""
     if process_id in executable:
         return
     if not executable:
-        problems.append(Problem(
-            docs[0].file if docs else file,
-            f"no pool is marked executable; the pools are {_process_list(docs, documentation) or 'none'}",
-            "tick 'Executable' on the pool that runs (in Signavio and Bizagi: export the process as executable)",
-            docs[0].process_lines.get(documentation[0]) if docs and documentation else 1,
-            documentation[0] if documentation else None))
+        if docs and documentation:
+            home = next(d for d in docs if documentation[0] in d.process_ids)
+            problems.append(modeler_problem("process.none_executable", home.file,
+                                            home.process_lines.get(documentation[0]), documentation[0],
+                                            pools=_process_list(docs, documentation)))
     elif not process_id and len(executable) == 1:
-        service["process"] = executable[0]
-        problems.append(Problem(file, f"service.yaml has no process:, so the only executable process "
-                                      f"{_process_list(docs, executable)} runs", f"add process: {executable[0]}",
-                                1, executable[0], "warning"))
+        service["process"] = first
+        problems.append(modeler_problem("process.implicit", file, 1, first, process=listed, process_id=first))
     elif not process_id:
-        problems.append(Problem(file, f"there are {len(executable)} executable processes: "
-                                      f"{_process_list(docs, executable)}; service.yaml must say which one starts",
-                                f"add process: {executable[0]} (or the id of another of them)", 1))
+        problems.append(modeler_problem("process.several", file, 1, None, count=len(executable),
+                                        processes=listed, first=first))
     elif where[0] is not None:
-        problems.append(Problem(where[0], f"process: {process_id} names a pool that is not executable; executable: "
-                                          f"{_process_list(docs, executable)}",
-                                f"tick 'Executable' on pool {process_id}, or write process: {executable[0]}",
-                                where[1], process_id))
+        problems.append(modeler_problem("process.not_executable", where[0], where[1], process_id,
+                                        process_id=process_id, processes=listed, first=first))
     else:
-        problems.append(Problem(file, f"process: {process_id} is not a process of the BPMN files; executable: "
-                                      f"{_process_list(docs, executable)}",
-                                f"write process: {executable[0]}" if len(executable) == 1 else
-                                "write the id of one of them (the id of the process, not of its pool)", 1))
+        problems.append(modeler_problem("process.unknown", file, 1, None, process_id=process_id, processes=listed,
+                                        first=first))
 
 
 def definition(service: dict, tasks: dict, forms: dict, bpmn_files: list[str]) -> dict:
