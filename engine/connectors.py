@@ -70,6 +70,11 @@ def _service_task_connectors(files: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def service_task_connectors(files: dict[str, str]) -> dict[str, str]:
+    """{service task id: connector name} of BPMN texts {file name: XML}, as the runtime reads them."""
+    return _service_task_connectors(files)
+
+
 def connector_name(service, element: str) -> str:
     """The connector a service task of a compiled service calls."""
     with _names_lock:

@@ -17,6 +17,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.catalogue.matrix import check_document
 from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem
 from engine.expressions import LANGUAGE_NAMES, UnsupportedExpression, translate
@@ -28,25 +29,8 @@ ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
 ROLE_LIKE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 MAX_BPMN_BYTES = 5 * 1024 * 1024
 
-# harmless for execution: reported as warnings
-IGNORED_ELEMENTS = {"textAnnotation", "association", "dataStoreReference", "dataStore", "group", "category"}
-# documentation a modeler draws around the process: kept in the file, one warning naming each element
-DOCUMENTATION = {
-    "textAnnotation": ("ຄຳອະທິບາຍ", "text annotation"),
-    "association": ("ເສັ້ນເຊື່ອມຄຳອະທິບາຍ", "association"),
-    "dataStoreReference": ("ບ່ອນເກັບຂໍ້ມູນ", "data store"),
-    "dataStore": ("ບ່ອນເກັບຂໍ້ມູນ", "data store"),
-    "group": ("ກຸ່ມ", "group"),
-    "messageFlow": ("ເສັ້ນຂໍ້ຄວາມລະຫວ່າງ pool", "message flow between pools"),
-    "process": ("pool ທີ່ບໍ່ executable", "non-executable pool"),
-}
-# cannot run on this platform: errors
-UNSUPPORTED_ELEMENTS = {
-    "complexGateway": "complex gateways are not supported; use exclusive, inclusive or parallel gateways",
-    "transaction": "transactions are not supported; use a subprocess",
-    "choreographyTask": "choreographies are not executable",
-    "manualTask": None,  # supported, listed so we do not warn
-}
+# a pool that does not run is documentation: one warning naming it (elements around it: the support matrix)
+DOCUMENTATION = {"process": ("pool ທີ່ບໍ່ executable", "non-executable pool")}
 # ISO 8601 durations, repeating intervals and date-times, as modelers write them without quotes
 ISO_TIMER = re.compile(
     r"^(R\d*/)?(P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
@@ -257,6 +241,8 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
                        {p.get("id"): p.sourceline for p in processes})
     if not processes:
         problems.append(Problem(file, "no process in this file", "draw a pool with a process", 1))
+    called = {node.get("calledElement") for node in root.iter(f"{{{BPMN_NS}}}callActivity")}
+    check_document(root, file, set(doc.executable) | called, problems)
     for process in processes:
         executable = process.get("id") in doc.executable
         _read_process(process, doc, problems, executable)
@@ -275,11 +261,7 @@ def _kept(node, file: str, problems: list[Problem]) -> None:
 
 
 def _documentation(root, doc: BpmnDocument, problems: list[Problem]) -> None:
-    """Collaboration-level documentation and the pools that do not run: warnings, never errors."""
-    for collaboration in root.iter(f"{{{BPMN_NS}}}collaboration"):
-        for node in collaboration:
-            if isinstance(node.tag, str) and _local(node.tag) in DOCUMENTATION:
-                _kept(node, doc.file, problems)
+    """Pools that do not run (partners, black boxes with a process) are documentation: a warning naming each."""
     if doc.executable:
         for process in root.findall(f"{{{BPMN_NS}}}process"):
             if process.get("id") not in doc.executable:
@@ -301,21 +283,15 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
         if node_id:
             doc.elements[node_id] = {"tag": tag, "name": (node.get("name") or "").strip(), "line": node.sourceline,
                                      "process": process.get("id")}
-        severity = "error" if executable else "warning"
-        if tag in IGNORED_ELEMENTS:
-            if tag in DOCUMENTATION and executable:
-                _kept(node, doc.file, problems)
-        elif tag in UNSUPPORTED_ELEMENTS and UNSUPPORTED_ELEMENTS[tag]:
-            problems.append(Problem(doc.file, f"unsupported element {tag}", UNSUPPORTED_ELEMENTS[tag],
-                                    node.sourceline, node_id, severity))
-        elif tag == "multiInstanceLoopCharacteristics" and executable:
+        if tag == "multiInstanceLoopCharacteristics" and executable:
+            # camunda:collection alone is not read by the engine: the loop would have nothing to run over
             has_count = node.find(f"{{{BPMN_NS}}}loopCardinality") is not None
-            has_collection = node.get(f"{{{CAMUNDA_NS}}}collection") or node.find(
-                f"{{{BPMN_NS}}}loopDataInputRef") is not None
+            has_collection = node.find(f"{{{BPMN_NS}}}loopDataInputRef") is not None
             if not has_count and not has_collection:
                 parent = node.getparent()
                 problems.append(Problem(doc.file, "multi-instance activity without cardinality or collection",
-                                        "set a loop cardinality or an input collection", node.sourceline,
+                                        "set a loop cardinality or an input collection (loopDataInputRef; "
+                                        "camunda:collection alone is not read)", node.sourceline,
                                         parent.get("id") if parent is not None else None))
         elif tag == "subProcess" and executable:
             starts = node.findall(f"{{{BPMN_NS}}}startEvent")

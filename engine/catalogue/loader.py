@@ -10,8 +10,10 @@ from pathlib import Path
 from engine.catalogue.bpmn import build_specs, read_document
 from engine.catalogue.centres import parse_centres
 from engine.catalogue.forms import parse_form
+from engine.catalogue.ids import check_ids
 from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem
+from engine.catalogue.routes import check_routes
 from engine.catalogue.services import APPLICANT, cross_check, definition, parse_service
 from engine.catalogue.yamlio import YamlError, line_of, load_yaml
 
@@ -127,6 +129,10 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
         return None
     tasks = cross_check(service, docs, forms, roles, yaml_rel, problems)
     check_scripts(service["id"], docs, problems)
+    from engine.connectors import service_task_connectors
+
+    check_ids(docs, service_task_connectors({n: files[n].decode("utf-8") for n in bpmn_names}), problems)
+    check_routes(docs, tasks, forms, problems)
     from engine.certificates import TEMPLATE_FILE, template_from  # the service's certificate template
 
     certificate = template_from(doc, files, rel_folder, problems)

@@ -10,18 +10,29 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict] = {
     "bpmn.unsupported": {
-        "message": {"lo": "ແພລດຟອມບໍ່ຮອງຮັບ {what} ({tag})",
-                    "en": "{what} ({tag}) is not supported by the platform"},
+        "message": {"lo": "ອົງປະກອບທີ່ບໍ່ຮອງຮັບ {tag}: ແພລດຟອມບໍ່ຮອງຮັບ {what_lo}",
+                    "en": "unsupported element {tag}: {what_en} is not supported by the platform"},
         "hint": {"lo": "{hint_lo}", "en": "{hint_en}"},
     },
     "bpmn.unsupported_attribute": {
-        "message": {"lo": "ແພລດຟອມບໍ່ຮອງຮັບຄຸນສົມບັດ {attribute} ຂອງ {tag}",
-                    "en": "the attribute {attribute} of {tag} is not supported by the platform"},
+        "message": {"lo": "{attribute} ຂອງ {tag} ບໍ່ຮອງຮັບ: ແພລດຟອມບໍ່ຮອງຮັບ {what_lo}",
+                    "en": "{attribute} on {tag} is not supported: {what_en} is not supported by the platform"},
         "hint": {"lo": "{hint_lo}", "en": "{hint_en}"},
     },
+    "bpmn.unknown_element": {
+        "message": {"lo": "ອົງປະກອບ BPMN {tag} ບໍ່ຢູ່ໃນຕາຕະລາງການຮອງຮັບ", "en": "unknown BPMN element {tag}: it is not "
+                    "in the support matrix"},
+        "hint": {"lo": "ເບິ່ງ docs/BPMN_SUPPORT.md ສຳລັບອົງປະກອບທີ່ໃຊ້ໄດ້",
+                 "en": "see docs/BPMN_SUPPORT.md for the elements you can use"},
+    },
+    "bpmn.ignored": {
+        "message": {"lo": "{what_lo} ({tag}) ຖືກຮັບໄວ້ເປັນເອກະສານ: ບໍ່ມີຜົນເມື່ອຂະບວນການເຮັດວຽກ",
+                    "en": "{tag} ({what_en}) is kept as documentation: it is ignored when the process runs"},
+        "severity": "warning",
+    },
     "bpmn.duplicate_id": {
-        "message": {"lo": "ລະຫັດອົງປະກອບ {id} ຖືກໃຊ້ໃນສອງໄຟລ໌: {first} ແຖວ {first_line} ແລະ {second} ແຖວ {second_line}",
-                    "en": "the element id {id} is used in two files: {first} line {first_line} and "
+        "message": {"lo": "ລະຫັດອົງປະກອບ {id} ຖືກໃຊ້ສອງເທື່ອ: {first} ແຖວ {first_line} ແລະ {second} ແຖວ {second_line}",
+                    "en": "the element id {id} is used twice: {first} line {first_line} and "
                           "{second} line {second_line}"},
         "hint": {"lo": "ປ່ຽນລະຫັດຂອງອົງປະກອບໜຶ່ງໃນ modeler ເພື່ອໃຫ້ທຸກລະຫັດບໍ່ຊ້ຳກັນໃນທຸກໄຟລ໌ຂອງບໍລິການ",
                  "en": "rename one of them in the modeler: ids must be unique across all files of a service"},

@@ -31,7 +31,7 @@ def test_a_coded_problem_speaks_both_languages():
                 first="workflows/s/a.bpmn", first_line=5, second="workflows/s/b.bpmn", second_line=7)
     assert p.code == "bpmn.duplicate_id" and p.severity == "error"
     assert "a.bpmn line 5" in p.text("en") and "b.bpmn line 7" in p.text("en")
-    assert "ສອງໄຟລ໌" in p.text("lo") and "ຄຳແນະນຳ" in p.text("lo")
+    assert "ສອງເທື່ອ" in p.text("lo") and "ຄຳແນະນຳ" in p.text("lo")
     assert str(p) == p.text("en")
     lo = p.as_dict("lo")
     assert lo["message"] == p.messages["lo"] and lo["messages"]["en"] == p.messages["en"]

@@ -1,0 +1,78 @@
+"""Every decision a staff form offers must have a route at the gateway after its task.
+
+A user task whose form has a `decision` choice field, followed by an exclusive or inclusive gateway: for each
+choice value the gateway's conditions are evaluated with the sandboxed evaluator the runtime uses, over sample
+answers of the form with that decision. A value for which no condition holds, at a gateway without a default
+flow, would consume the clerk's action and leave the case stuck: it is refused at upload. A condition that
+needs data the form does not hold (fields of earlier forms) cannot be decided here and counts as a route.
+"""
+from __future__ import annotations
+
+from engine.catalogue.problems import Problem, problem
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+GATEWAYS = (f"{{{BPMN_NS}}}exclusiveGateway", f"{{{BPMN_NS}}}inclusiveGateway")
+_UNDECIDED = object()
+
+
+def _sample(field: dict):
+    kind = field.get("type")
+    if field.get("choices"):
+        return field["choices"][0]["value"]
+    if kind in ("number", "integer", "money", "amount"):
+        return 1
+    if kind in ("boolean", "checkbox", "yes_no"):
+        return True
+    return "x"
+
+
+def _evaluate(environment, expression: str, data: dict):
+    try:
+        return bool(environment.evaluate(expression, dict(data)))
+    except Exception:  # noqa: BLE001 - a NameError for data of other forms: the runtime may have it
+        return _UNDECIDED
+
+
+def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem]) -> None:
+    """Refuse decision values without a route. `tasks` is {bpmn id: {"form": form id, ...}} from cross_check,
+    `forms` is {form id: parsed form}."""
+    from engine.sandbox import SandboxEnvironment
+
+    environment = SandboxEnvironment()
+    for doc in docs:
+        root = doc.tree.getroot()
+        by_id = {node.get("id"): node for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
+        flows = list(root.iter(f"{{{BPMN_NS}}}sequenceFlow"))
+        for task_id, task in tasks.items():
+            form = forms.get(task.get("form") or "")
+            field = next((f for f in (form or {}).get("fields", []) if f.get("name") == "decision"
+                          and f.get("choices")), None)
+            if field is None or task_id not in by_id:
+                continue
+            for flow in flows:
+                if flow.get("sourceRef") != task_id:
+                    continue
+                gateway = by_id.get(flow.get("targetRef"))
+                if gateway is None or gateway.tag not in GATEWAYS or gateway.get("default"):
+                    continue
+                _check_gateway(doc, gateway, flows, task_id, by_id[task_id], form, field, environment, problems)
+
+
+def _check_gateway(doc, gateway, flows, task_id, task_node, form, field, environment, problems) -> None:
+    outgoing = [f for f in flows if f.get("sourceRef") == gateway.get("id")]
+    base = {f["name"]: _sample(f) for f in form.get("fields", []) if f.get("name")}
+    for choice in field["choices"]:
+        value = choice["value"]
+        data = dict(base, decision=value)
+        routed = False
+        for flow in outgoing:
+            condition = flow.find(f"{{{BPMN_NS}}}conditionExpression")
+            text = (condition.text or "").strip() if condition is not None else ""
+            if not text or _evaluate(environment, text, data) is not False:
+                routed = True  # an unconditional flow, a true condition, or one that needs other data
+                break
+        if not routed:
+            name = (task_node.get("name") or "").strip()
+            problems.append(problem("route.no_route", doc.file, gateway.sourceline, gateway.get("id"),
+                                    gateway=gateway.get("id"), field="decision", value=value,
+                                    task=f"{task_id} ({name})" if name else task_id))
