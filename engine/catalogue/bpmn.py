@@ -4,7 +4,7 @@ Uploaded BPMN is untrusted: UTF-8 only, no DTDs, no entities, no network, a size
 read from Camunda (`camunda:formKey`, `camunda:formRef`, `camunda:candidateGroups`, `camunda:assignee`; Camunda 8
 `zeebe:formDefinition`, `zeebe:assignmentDefinition`) and SpiffArena (`formJsonSchemaFilename`) extensions, so
 files from those modelers work as they are. Where the meaning is clear, modeler habits are read with a warning:
-bare ISO 8601 timers are quoted, JUEL `${expr}` conditions are unwrapped, `camunda:assignee` naming an office role
+bare ISO 8601 timers are quoted, JUEL `${…}` and FEEL `= …` conditions are translated (engine.expressions), `camunda:assignee` naming an office role
 routes a task outside any lane, and a file with no executable process whose only pool with a flow is unmarked
 (Signavio) runs that pool.
 """
@@ -19,7 +19,9 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.catalogue.confirm import HUMAN_TAGS
 from engine.catalogue.matrix import check_document
+from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem, problem
+from engine.expressions import LANGUAGE_NAMES, UnsupportedExpression, translate
 from engine.timerexpr import DEFAULT_ZONE, LOOKS_ISO, TimerError, normalize
 from engine.timerexpr import parse as parse_timer
 
@@ -31,6 +33,8 @@ TIMER_KINDS = ("timeDuration", "timeDate", "timeCycle")
 ROLE_LIKE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 MAX_BPMN_BYTES = 5 * 1024 * 1024
 
+# a pool that does not run is documentation: one warning naming it (elements around it: the support matrix)
+DOCUMENTATION = {"process": ("pool ທີ່ບໍ່ executable", "non-executable pool")}
 # ISO 8601 durations, repeating intervals and date-times, as modelers write them without quotes
 ISO_TIMER = re.compile(
     r"^(R\d*/)?(P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
@@ -65,6 +69,8 @@ class BpmnDocument:
     user_tasks: dict[str, UserTaskInfo]
     elements: dict[str, dict]  # id -> {tag, name, line}
     expressions: list[tuple[str, str, str, int | None]]  # (element id, kind eval|exec, source, line)
+    process_names: dict[str, str] = field(default_factory=dict)
+    process_lines: dict[str, int | None] = field(default_factory=dict)
 
 
 def parse_xml(data: bytes, file: str, problems: list[Problem], max_bytes: int = MAX_BPMN_BYTES):
@@ -155,17 +161,78 @@ def _check_timer(node, doc: BpmnDocument, problems: list[Problem]) -> None:
                                 zone=DEFAULT_ZONE))
 
 
-def _unwrap_conditions(root, file: str, problems: list[Problem]) -> None:
-    """Camunda Modeler writes conditions as JUEL `${decision == 'reject'}`; the inside is a Python expression."""
-    for node in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
-        text = (node.text or "").strip()
-        match = re.fullmatch(r"[$#]\{(.*)\}", text, re.S)
-        if match:
-            node.text = match.group(1).strip()
-            owner = node.getparent()
-            problems.append(Problem(file, f"condition {text!r} read as the expression {node.text!r}",
-                                    "write plain expressions on form fields", node.sourceline,
-                                    owner.get("id") if owner is not None else None, "warning"))
+
+# elements whose text is a condition or a count the script engine evaluates
+EXPRESSION_TAGS = ("conditionExpression", "completionCondition", "loopCondition", "loopCardinality")
+PYTHON_SCRIPTS = ("", "python", "python3", "py", "spiff", "spiffworkflow")
+
+
+def _owner(node):
+    """The nearest ancestor with an id (the sequence flow of a condition, the task of a loop)."""
+    while node is not None and not node.get("id"):
+        node = node.getparent()
+    return node
+
+
+def _refuse_expression(problems: list[Problem], file: str, node, source: str, language: str, what: tuple[str, str]):
+    owner = _owner(node)
+    shown = source if len(source) <= 120 else source[:117] + "..."
+    problems.append(modeler_problem("expr.unsupported", file, node.sourceline,
+                                    owner.get("id") if owner is not None else None,
+                                    language=LANGUAGE_NAMES.get(language, language), source=shown,
+                                    what={"lo": what[0], "en": what[1]}))
+
+
+def _translate_expressions(root, file: str, problems: list[Problem]) -> None:
+    """JUEL `${…}` (Camunda 7) and FEEL `= …` (Camunda 8) are rewritten into the platform's expression form.
+
+    The stored file keeps the modeler's text; every parse (upload, publish, restore) translates it the same way,
+    so what runs is what was validated. A construct outside the subset is an ordinary error at its element.
+    """
+    for tag in EXPRESSION_TAGS:
+        for node in root.iter(f"{{{BPMN_NS}}}{tag}"):
+            text = (node.text or "").strip()
+            language = (node.get("language") or "").strip().lower()
+            if not text:
+                continue
+            if language and language not in PYTHON_SCRIPTS + ("juel", "feel"):
+                owner = _owner(node)
+                problems.append(modeler_problem("expr.language", file, node.sourceline,
+                                                owner.get("id") if owner is not None else None,
+                                                source=text[:120], language=language))
+                continue
+            try:
+                node.text = translate(text).python
+            except UnsupportedExpression as exc:
+                _refuse_expression(problems, file, node, text, exc.language, exc.what)
+                node.text = "False"  # never run; the error above blocks publishing
+    for task in root.iter(f"{{{BPMN_NS}}}scriptTask"):
+        _zeebe_script(task, file, problems)
+        fmt = (task.get("scriptFormat") or "").strip().lower()
+        if fmt not in PYTHON_SCRIPTS and task.find(f"{{{BPMN_NS}}}script") is not None:
+            problems.append(modeler_problem("script.language", file, task.sourceline, task.get("id"),
+                                            name=task.get("name") or task.get("id"), language=fmt))
+            task.find(f"{{{BPMN_NS}}}script").text = "pass"
+
+
+def _zeebe_script(task, file: str, problems: list[Problem]) -> None:
+    """Camunda 8 writes a script task as `zeebe:script expression="= …" resultVariable="x"`: x = the translation."""
+    script = next(task.iter(f"{{{ZEEBE_NS}}}script"), None)
+    if script is None or task.find(f"{{{BPMN_NS}}}script") is not None:
+        return
+    expression, result = (script.get("expression") or "").strip(), (script.get("resultVariable") or "").strip()
+    if not expression or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", result):
+        problems.append(modeler_problem("script.zeebe_incomplete", file, task.sourceline, task.get("id"),
+                                        name=task.get("name") or task.get("id")))
+        return
+    try:
+        python = translate(expression).python
+    except UnsupportedExpression as exc:
+        _refuse_expression(problems, file, script, expression, exc.language, exc.what)
+        python = "None"
+    body = etree.SubElement(task, f"{{{BPMN_NS}}}script")
+    body.text = f"{result} = {python}"
+    task.set("scriptFormat", "python")
 
 
 def _flow_nodes(process) -> int:
@@ -200,22 +267,40 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
         problems.append(Problem(file, "the root element is not bpmn:definitions", "save the file as BPMN 2.0 XML", 1))
         return None
     _quote_timers(root)
-    _unwrap_conditions(root, file, problems)
+    _translate_expressions(root, file, problems)
     processes = root.findall(f"{{{BPMN_NS}}}process")
     _infer_executable(processes, file, problems)
     doc = BpmnDocument(file, tree, [p.get("id") for p in processes],
                        [p.get("id") for p in processes if p.get("isExecutable", "false").lower() == "true"],
-                       {}, {}, {}, [])
+                       {}, {}, {}, [], {p.get("id"): (p.get("name") or "").strip() for p in processes},
+                       {p.get("id"): p.sourceline for p in processes})
     if not processes:
         problems.append(Problem(file, "no process in this file", "draw a pool with a process", 1))
-    elif not doc.executable:
-        problems.append(Problem(file, "no executable process", "tick 'Executable' on the pool of the process", 1))
     called = {node.get("calledElement") for node in root.iter(f"{{{BPMN_NS}}}callActivity")}
     check_document(root, file, set(doc.executable) | called, problems)
     for process in processes:
         executable = process.get("id") in doc.executable
         _read_process(process, doc, problems, executable)
+    _documentation(root, doc, problems)
     return doc
+
+
+def _kept(node, file: str, problems: list[Problem]) -> None:
+    """One warning naming a documentation element (its name, its text, or its id)."""
+    tag = _local(node.tag)
+    text = next((t.text for t in node if isinstance(t.tag, str) and _local(t.tag) == "text" and t.text), "")
+    name = (node.get("name") or text or node.get("id") or tag).strip()
+    name = name if len(name) <= 60 else name[:57] + "..."
+    problems.append(modeler_problem("doc.kept", file, node.sourceline, node.get("id"), name=name,
+                                    what={"lo": DOCUMENTATION[tag][0], "en": DOCUMENTATION[tag][1]}))
+
+
+def _documentation(root, doc: BpmnDocument, problems: list[Problem]) -> None:
+    """Pools that do not run (partners, black boxes with a process) are documentation: a warning naming each."""
+    if doc.executable:
+        for process in root.findall(f"{{{BPMN_NS}}}process"):
+            if process.get("id") not in doc.executable:
+                _kept(process, doc.file, problems)
 
 
 def _read_process(process, doc: BpmnDocument, problems: list[Problem], executable: bool) -> None:
@@ -269,7 +354,7 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
             )
         elif tag == "timerEventDefinition" and executable:
             _check_timer(node, doc, problems)
-        elif tag == "conditionExpression" and executable and (node.text or "").strip():
+        elif tag in EXPRESSION_TAGS and executable and (node.text or "").strip():
             owner = node.getparent()
             doc.expressions.append((owner.get("id"), "eval", node.text.strip(), node.sourceline))
         elif tag == "script" and executable and (node.text or "").strip():

@@ -11,6 +11,7 @@ from engine.catalogue.bpmn import build_specs, read_document
 from engine.catalogue.centres import parse_centres
 from engine.catalogue.forms import parse_form
 from engine.catalogue.ids import check_ids
+from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem
 from engine.catalogue.routes import check_routes
 from engine.catalogue.services import APPLICANT, SUPERVISOR, cross_check, definition, parse_service
@@ -74,13 +75,26 @@ def load_forms(root: Path, problems: list[Problem]) -> dict:
 
 
 def check_scripts(service_id: str, docs, problems: list[Problem]) -> None:
+    """Every condition and script through the sandbox's static check.
+
+    Text that is not Python at all (a typo, prose in a condition) is an ordinary error; only a forbidden
+    construct (imports, `_names`, introspection) is a sandbox finding, which marks the upload hostile.
+    """
     from engine.sandbox import check_source
 
     for doc in docs:
         for element, mode, source, line in doc.expressions:
             for finding in check_source(source, mode):
-                problems.append(Problem(doc.file, f"expression fails the sandbox check: {finding}",
-                                        "use plain expressions on form fields; no imports or _names", line, element))
+                if "syntax error" in finding or "cannot parse" in finding:
+                    what = {"lo": "ເງື່ອນໄຂ", "en": "condition"} if mode == "eval" else \
+                        {"lo": "ສະຄຣິບ", "en": "script"}
+                    problems.append(modeler_problem("expr.syntax", doc.file, line, element, what=what,
+                                                    source=source.strip()[:120],
+                                                    reason=finding.split(": ", 1)[-1]))
+                else:
+                    problems.append(Problem(doc.file, f"expression fails the sandbox check: {finding}",
+                                            "use plain expressions on form fields; no imports or _names", line,
+                                            element))
 
 
 def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, problems: list[Problem],
@@ -122,7 +136,7 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
     from engine.certificates import TEMPLATE_FILE, template_from  # the service's certificate template
 
     certificate = template_from(doc, files, rel_folder, problems)
-    if service["process"]:
+    if service["process"] in {pid for d in docs for pid in d.executable}:
         build_specs(docs, service["process"], problems)
     if len([p for p in problems if p.severity == "error"]) > before:
         return None

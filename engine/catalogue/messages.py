@@ -101,3 +101,8 @@ MESSAGES: dict[str, dict] = {
         "severity": "warning",
     },
 }
+
+# findings about other modelers' files live in their own module (issue 13); one catalogue for problem()
+from engine.catalogue.messages_modeler import MODELER_MESSAGES  # noqa: E402
+
+MESSAGES.update(MODELER_MESSAGES)

@@ -5,6 +5,7 @@ import re
 
 from engine.catalogue.bpmn import BpmnDocument
 from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
+from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem, check_text
 from engine.catalogue.yamlio import line_of
 
@@ -92,14 +93,8 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
 def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dict, file: str,
                 problems: list[Problem]) -> dict:
     """Resolve lanes, task forms and milestones against the BPMN; return per-task metadata."""
-    process_id = service["process"]
     executable = {pid for d in docs for pid in d.executable}
-    if not process_id:
-        problems.append(Problem(file, "no 'process:' given", "name the id of the executable BPMN process", 1))
-    elif process_id not in executable:
-        known = sorted({pid for d in docs for pid in d.process_ids})
-        problems.append(Problem(file, f"process id {process_id!r} not found among executable processes",
-                                f"use one of: {', '.join(known) or '(none)'}", 1))
+    _choose_process(service, docs, file, problems)
     if service["application_form"] not in forms:
         problems.append(Problem(file, f"unknown application form {service['application_form']!r}",
                                 f"add forms/{service['application_form']}.yaml", 1))
@@ -164,6 +159,41 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
                 problems.append(Problem(file, f"milestone {milestone['id']} names unknown BPMN element {element!r}",
                                         "use the id of a task or event", milestone["_line"], element))
     return tasks
+
+
+def _process_list(docs: list[BpmnDocument], ids) -> str:
+    names = {pid: d.elements.get(pid, {}).get("name") or d.process_names.get(pid, "") for d in docs for pid in d.process_ids}
+    return ", ".join(f"{pid} «{names[pid]}»" if names.get(pid) else pid for pid in ids)
+
+
+def _choose_process(service: dict, docs: list[BpmnDocument], file: str, problems: list[Problem]) -> None:
+    """The entry process: `process:` of service.yaml, or the only executable process. One message when unclear."""
+    process_id = service["process"]
+    executable = [pid for d in docs for pid in d.executable]
+    documentation = [pid for d in docs for pid in d.process_ids if pid not in executable]
+    where = next(((d.file, d.process_lines.get(process_id)) for d in docs if process_id in d.process_ids), (None, None))
+    listed = _process_list(docs, executable)
+    first = executable[0] if executable else ""
+    if process_id in executable:
+        return
+    if not executable:
+        if docs and documentation:
+            home = next(d for d in docs if documentation[0] in d.process_ids)
+            problems.append(modeler_problem("process.none_executable", home.file,
+                                            home.process_lines.get(documentation[0]), documentation[0],
+                                            pools=_process_list(docs, documentation)))
+    elif not process_id and len(executable) == 1:
+        service["process"] = first
+        problems.append(modeler_problem("process.implicit", file, 1, first, process=listed, process_id=first))
+    elif not process_id:
+        problems.append(modeler_problem("process.several", file, 1, None, count=len(executable),
+                                        processes=listed, first=first))
+    elif where[0] is not None:
+        problems.append(modeler_problem("process.not_executable", where[0], where[1], process_id,
+                                        process_id=process_id, processes=listed, first=first))
+    else:
+        problems.append(modeler_problem("process.unknown", file, 1, None, process_id=process_id, processes=listed,
+                                        first=first))
 
 
 def definition(service: dict, tasks: dict, forms: dict, bpmn_files: list[str]) -> dict:

@@ -72,3 +72,28 @@ def test_designer_publishes_through_the_browser(live_server, chromium, tmp_path)
     page.goto(f"{live_server.url}/centres/xaysettha?lang=en")
     assert page.get_by_text("Fishing permit").count() >= 1
     page.close()
+
+
+@pytest.mark.parametrize("lang", ["lo", "en"])
+def test_the_report_fits_a_360_px_phone(live_server, chromium, tmp_path, lang):
+    from tests.designer.test_modeler_corpus import CORPUS, TABLE, _service_yaml
+
+    entry = next(e for e in TABLE if e["file"] == "c7_method_call.bpmn")  # a refusal with a long expression
+    (tmp_path / "service.yaml").write_bytes(_service_yaml(entry))
+    long_id = "Flow_" + "Reject" * 30  # modelers allow ids of any length: they must wrap
+    bpmn = (CORPUS / entry["file"]).read_text(encoding="utf-8").replace("Flow_Reject", long_id)
+    (tmp_path / entry["file"]).write_text(bpmn, encoding="utf-8")
+    page = chromium.new_page(viewport={"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/login?lang={lang}")
+    page.fill("#username", "designer")
+    page.fill("#password", DEMO_PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.goto(f"{live_server.url}/designer/upload?lang={lang}")
+    page.set_input_files("#files", [str(tmp_path / "service.yaml"), str(tmp_path / entry["file"])])
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_selector("table.report")
+    assert long_id in page.locator("table.report").inner_text()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    shot(page, f"designer-report-360-{lang}")
+    assert width <= 360, width
+    page.close()

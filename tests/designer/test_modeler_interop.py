@@ -35,7 +35,7 @@ def test_camunda_modeler_5_forms_groups_assignee_and_juel_conditions(app):
     assert tasks["Task_Approve"]["role"] == "approver"
     notes = _by_element(report)
     assert any("assignee" in p["message"] for p in notes["Task_Approve"])
-    assert any("read as the expression" in p["message"] for p in notes["Flow_Check_Reject"])
+    assert "Flow_Check_Reject" not in notes  # ${decision == 'reject'} is translated, nothing to report
     assert all(p["severity"] == "warning" for p in report.problems)
 
 
@@ -75,6 +75,9 @@ def test_iso_timers_written_without_quotes_become_timer_specs(app):
         camunda = validate(collect(scenario_files("camunda_modeler")))
         spec, _ = specs_from_xml(camunda.bundle.bpmn, "fishing_permit")
     assert spec.task_specs["Timer_Remind"].event_definition.expression == "'P3D'"
+    # the JUEL condition ${decision == 'reject'} runs in its translated form
+    conditions = {target: cond.args[0] for cond, target in spec.task_specs["Gateway_Check"].cond_task_specs if cond}
+    assert conditions == {"EndEvent_Rejected": "(decision == 'reject')", "Task_ProvideDocuments": "(decision == 'return')"}
 
 
 def test_plain_bpmn_io_gets_a_precise_element_level_report(app):
@@ -100,8 +103,10 @@ def test_every_mistake_is_reported_at_its_element(app):
     assert "without cardinality" in found[("Task_Sign", "error")]
     assert "several start events" in found[("Sub_Inspect", "error")]
     assert "unknown BPMN element" in found[("EndEvent_Missing", "error")]
-    # elements of the non-executable partner pool are only warnings
-    assert ("Gateway_Partner", "warning") in found and ("DataStore_Registry", "warning") in found
+    # the non-executable partner pool is documentation: a warning naming it; what it holds is never an error
+    assert ("Gateway_Partner", "warning") in found and ("Process_partner", "warning") in found
+    assert "kept as documentation" in found[("Process_partner", "warning")]
+    assert not any(p["element"] == "DataStore_Registry" and p["severity"] == "error" for p in report.problems)
 
 
 def test_not_well_formed_xml_is_reported_with_its_line(app):
