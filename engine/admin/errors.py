@@ -29,6 +29,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_code": ("ລະຫັດນີ້ບໍ່ຖືກຕ້ອງ, ໃຊ້ແລ້ວ ຫຼື ໝົດອາຍຸ: ຂໍລະຫັດໃໝ່ຈາກຜູ້ບໍລິຫານລະບົບ",
                  "This code is wrong, used or expired: ask your administrator for a new one"),
     "out_of_scope": ("ສູນນີ້ຢູ່ນອກຂອບເຂດທີ່ທ່ານຄຸ້ມຄອງ", "This centre is outside the area you administer"),
+    "national_role": ("ສະເພາະຜູ້ບໍລິຫານລະບົບຂັ້ນກະຊວງເທົ່ານັ້ນ ທີ່ມອບໜ້າທີ່ນີ້ໄດ້ (ໜ້າທີ່ນີ້ມີສິດທົ່ວປະເທດ)",
+                      "Only a national administrator can grant this role (it acts on the whole country)"),
     "not_staff": ("ບັນຊີນີ້ບໍ່ແມ່ນພະນັກງານ", "This account is not a staff account"),
     "self_deactivate": ("ທ່ານບໍ່ສາມາດປິດບັນຊີຂອງຕົນເອງໄດ້", "You cannot deactivate your own account"),
     "unknown_user": ("ບໍ່ພົບບັນຊີນີ້", "No such account"),

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from engine import tokens
 from engine.accounts import MIN_PASSWORD, actor_for, create_user, hash_password, verify_password
 from engine.admin.errors import AdminError, AdminInvalid
-from engine.admin.scope import check_scope, manageable_centres, require_admin
+from engine.admin.scope import check_account, check_scope, manageable_centres, may_grant, require_admin
 from engine.audit import Actor, record
 from engine.db import db, utcnow
 from engine.errors import NotFound
@@ -47,7 +47,7 @@ def get_staff(actor: Actor, user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None or user.kind != "staff":
         raise NotFound(what="account")
-    check_scope(actor, user.centre_id)
+    check_account(actor, user.centre_id, user.role_names)
     return user
 
 
@@ -57,13 +57,15 @@ def role_choices() -> tuple[list[str], list[str]]:
     return office, list(SYSTEM_ROLES)
 
 
-def _check_roles(roles, errors: dict) -> list[str]:
+def _check_roles(roles, errors: dict, actor: Actor | None = None, centre_id: str | None = None) -> list[str]:
     roles = sorted({str(r) for r in roles or [] if r})
     office, system = role_choices()
     if not roles:
         errors["roles"] = "no_roles"
     elif set(roles) - set(office) - set(system):
         errors["roles"] = "unknown_role"
+    elif actor is not None and may_grant(actor, centre_id, roles) == "national_role":
+        errors["roles"] = "national_role"
     return roles
 
 
@@ -118,7 +120,7 @@ def create_staff(actor: Actor, *, username: str, full_name: str, centre_id: str,
     if not (full_name or "").strip():
         errors["full_name"] = "required"
     _check_centre(actor, centre_id, errors)
-    roles = _check_roles(roles, errors)
+    roles = _check_roles(roles, errors, actor, centre_id)
     if errors:
         raise AdminInvalid(errors, lang)
     try:
@@ -141,7 +143,7 @@ def update_staff(actor: Actor, user_id: int, *, full_name: str, centre_id: str, 
     if not (full_name or "").strip():
         errors["full_name"] = "required"
     _check_centre(actor, centre_id, errors)
-    roles = _check_roles(roles, errors)
+    roles = _check_roles(roles, errors, actor, centre_id)
     if errors:
         raise AdminInvalid(errors, lang)
     before = _snapshot(user)
@@ -237,7 +239,14 @@ def redeem_code(code: str, password: str, password2: str, lang: str = "lo") -> U
     _check_new_password(password, password2, errors)
     if errors:
         raise AdminInvalid(errors, lang, n=MIN_PASSWORD)
-    row.used = utcnow()
+    # claim the code atomically: of two simultaneous redemptions only one UPDATE finds it unused (the
+    # row lock on PostgreSQL, the write lock on SQLite); the other is refused like a used code
+    claimed = db.session.execute(update(PasswordReset).where(PasswordReset.id == row.id,
+                                                             PasswordReset.used.is_(None))
+                                 .values(used=utcnow())).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise AdminInvalid({"code": "bad_code"}, lang, n=MIN_PASSWORD)
     _set_password(user, password)
     record("user.password_set", actor_for(user), user.username,
            centre_id=user.centre_id, data={"how": "one-time code"})

@@ -15,9 +15,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import events
 from engine.audit import Actor, record
-from engine.catalogue.forms import validate_answers
+from engine.catalogue.forms import check_fee, validate_answers
 from engine.catalogue.services import APPLICANT
 from engine.db import db, is_postgres
+from engine.documents import check_references
 from engine.errors import Conflict, DomainError, Forbidden, InvalidData, NotAllowed, NotFound
 from engine.jobs import hooks as job_hooks
 from engine.models import Application, Centre, CentreService, Service, Task, User
@@ -127,7 +128,10 @@ def start_application(*, service_id: str, centre_id: str, data: dict, actor: Act
         raise Forbidden()
     service = compiled(service_row.current_version_id)
     defn = service.definition
-    clean, errors = validate_answers(defn["forms"][defn["application_form"]], data, locale)
+    form = defn["forms"][defn["application_form"]]
+    clean, errors = validate_answers(form, data, locale)
+    if not errors:
+        clean, errors = check_references(form, clean, actor, None, locale)
     if errors:
         raise InvalidData(errors)
     fee = offer.fee_override if offer.fee_override is not None else defn["fee"]["amount"]
@@ -218,6 +222,10 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
     elif action != "complete":
         raise NotAllowed(action=action)
     clean, errors = validate_answers(form, data, actor.locale)
+    if not errors:
+        errors = check_fee(form, clean, app.fee_amount or 0, actor.locale)
+    if not errors:
+        clean, errors = check_references(form, clean, actor, app.id, actor.locale)
     if errors:
         raise InvalidData(errors)
     with transaction(app.id):

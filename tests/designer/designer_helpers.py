@@ -23,14 +23,17 @@ def make_zip(files: list[tuple[str, bytes]], folder: str | None = None) -> bytes
 
 
 def login(client, username: str) -> None:
+    from engine import sessions
     from engine.db import db
     from engine.models import User
 
     with client.application.app_context():
         user = db.session.query(User).filter_by(username=username).one()
         uid, epoch = user.id, user.session_epoch
+        sid = sessions.start(uid)  # a real server-side session, as the login form makes
     with client.session_transaction() as session:
         session.clear()
+        session["sid"] = sid
         session["uid"] = uid
         session["epoch"] = epoch
         session["lang"] = "en"
