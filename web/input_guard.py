@@ -6,7 +6,7 @@ engine.inputs.clean_fields or the form declarations.
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from werkzeug.routing import IntegerConverter
 
 from engine.inputs import MAX_ID, problem_in
@@ -55,12 +55,14 @@ def init_input_guard(app: Flask) -> None:
         if bad is None:
             return None
         field, found = bad
+        if field == "path":
+            abort(404)  # no route has such a name: the ordinary 404 (problem+json under /api/)
         locale = lang()
         detail = found.text(locale)
         if request.path.startswith("/api/"):
             from web.api.problems import problem
 
-            return problem(400 if field == "path" else 422, "invalid_data", detail, errors={field: detail})
+            return problem(422, "invalid_data", detail, errors={field: detail})
         if request.accept_mimetypes.best == "application/json":
             return jsonify(error=detail, field=field), 400
         title = "ຂໍ້ມູນບໍ່ຖືກຕ້ອງ" if locale == "lo" else "Invalid input"

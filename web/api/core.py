@@ -197,7 +197,9 @@ def _http_error(exc: HTTPException):
         if retry:
             headers["Retry-After"] = str(retry)
     if status == 405:
-        headers["Allow"] = ", ".join(getattr(exc, "valid_methods", None) or [])
+        from web.api.views import declared_methods  # the routes are declared there
+
+        headers["Allow"] = ", ".join([*declared_methods(request.path), "OPTIONS"])
     return problem(status, code, text(code, method=request.method), headers=headers)
 
 

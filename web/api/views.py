@@ -480,18 +480,40 @@ def status_payload(found: dict) -> dict:
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
-@bp.route("/", methods=[*_METHODS, "HEAD", "OPTIONS"], endpoint="not_found")
-@bp.route("/<path:anything>", methods=[*_METHODS, "HEAD", "OPTIONS"], endpoint="not_found")
-def not_found(anything: str = ""):
+def declared_methods(path: str) -> list[str]:
+    """The methods the API declares for `path` (the catch-all route not counted), HEAD with GET."""
     adapter = current_app.url_map.bind("localhost")
     allowed = []
     for method in _METHODS:
         try:
-            endpoint, _args = adapter.match(request.path, method=method)
+            endpoint, _args = adapter.match(path, method=method)
         except Exception:  # noqa: BLE001 - no match, or a redirect: not allowed
             continue
         if endpoint != "api.not_found":
             allowed.append(method)
+    if "GET" in allowed:
+        allowed.append("HEAD")
+    return allowed
+
+
+@bp.before_request
+def _options():
+    """OPTIONS answers with the methods really declared for the path (Flask's automatic answer would add
+    every method of the catch-all route)."""
+    if request.method != "OPTIONS":
+        return None
+    allowed = declared_methods(request.path)
+    if not allowed:
+        raise ApiProblem(404, "route_not_found")
+    response = current_app.response_class(status=204)
+    response.headers["Allow"] = ", ".join([*allowed, "OPTIONS"])
+    return response
+
+
+@bp.route("/", methods=[*_METHODS, "HEAD", "OPTIONS"], endpoint="not_found")
+@bp.route("/<path:anything>", methods=[*_METHODS, "HEAD", "OPTIONS"], endpoint="not_found")
+def not_found(anything: str = ""):
+    allowed = declared_methods(request.path)
     if allowed:
         raise ApiProblem(405, "method_not_allowed", headers={"Allow": ", ".join(allowed)}, method=request.method)
     raise ApiProblem(404, "route_not_found")

@@ -39,6 +39,7 @@ from engine.db import db
 from engine.errors import DomainError, Forbidden, NotAllowed, NotFound
 from engine.inputs import parse_int
 from engine.models import AuditEvent, Centre, User
+from engine.redirects import same_site_path
 from web.auth import current_actor, current_user, login_user, roles_required
 from web.i18n import UTC, VIENTIANE, lang
 from web.security import LOGIN_LIMIT, limiter
@@ -494,9 +495,7 @@ def change_password():
     user = current_user()
     if user is None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    next_url = request.values.get("next", "")
-    if not (next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url):
-        next_url = ""
+    next_url = same_site_path(request.values.get("next")) or ""
     if request.method == "GET":
         return render_template("admin/password.html", errors={}, forced=user.must_change_password, next=next_url)
     forced = user.must_change_password
