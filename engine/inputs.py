@@ -33,8 +33,8 @@ LIMITS = {
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "nul": ("ມີຕົວອັກສອນ NUL ທີ່ບໍ່ອະນຸຍາດ", "Contains a NUL character, which is not allowed"),
-    "control": ("ມີຕົວອັກສອນຄວບຄຸມທີ່ບໍ່ອະນຸຍາດ (U+{code:04X})",
-                "Contains a control character that is not allowed (U+{code:04X})"),
+    "control": ("ມີຕົວອັກສອນຄວບຄຸມທີ່ບໍ່ອະນຸຍາດ (U+{char:04X})",
+                "Contains a control character that is not allowed (U+{char:04X})"),
     "surrogate": ("ມີຕົວອັກສອນ Unicode ທີ່ບໍ່ຖືກຕ້ອງ", "Contains an invalid Unicode character (a lone surrogate)"),
     "too_long": ("ຍາວເກີນ {max} ຕົວອັກສອນ", "Longer than {max} characters"),
     "not_text": ("ກະລຸນາໃສ່ຂໍ້ຄວາມ", "Enter text"),
@@ -73,7 +73,7 @@ def problem_in(value: str, *, long: bool = False) -> TextProblem | None:
         return TextProblem("surrogate")
     bad = (_CONTROL_LONG if long else _CONTROL).search(value)
     if bad:
-        return TextProblem("control", code=ord(bad.group()))
+        return TextProblem("control", char=ord(bad.group()))
     return None
 
 

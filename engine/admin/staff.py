@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -20,6 +21,7 @@ from engine.admin.scope import check_account, check_scope, manageable_centres, m
 from engine.audit import Actor, record
 from engine.db import db, utcnow
 from engine.errors import NotFound
+from engine.inputs import LIMITS, problem_in
 from engine.models import Centre, OfficeRole, Task, User, UserRole
 from engine.models.admin import PasswordReset
 from engine.models.application import TASK_READY
@@ -77,6 +79,16 @@ def _check_centre(actor: Actor, centre_id: str | None, errors: dict) -> None:
         check_scope(actor, centre_id)
 
 
+def _check_text(errors: dict, **values: str) -> None:
+    """The input boundary for account text: storable characters, the columns' lengths."""
+    limits = {"full_name": LIMITS["text"], "phone": LIMITS["phone"], "email": LIMITS["email"]}
+    for field, value in values.items():
+        if problem_in(value or ""):
+            errors[field] = "bad_text"
+        elif len((value or "").strip()) > limits[field]:
+            errors[field] = "too_long"
+
+
 def _snapshot(user: User) -> dict:
     return {"username": user.username, "full_name": user.full_name, "centre": user.centre_id,
             "roles": sorted(user.role_names), "phone": user.phone, "email": user.email, "active": user.active,
@@ -119,10 +131,12 @@ def create_staff(actor: Actor, *, username: str, full_name: str, centre_id: str,
         errors["username"] = "username_taken"
     if not (full_name or "").strip():
         errors["full_name"] = "required"
+    _check_text(errors, full_name=full_name, phone=phone, email=email)
     _check_centre(actor, centre_id, errors)
     roles = _check_roles(roles, errors, actor, centre_id)
     if errors:
         raise AdminInvalid(errors, lang)
+    full_name = unicodedata.normalize("NFC", full_name)
     try:
         user = create_user(username, secrets.token_urlsafe(32), full_name=full_name.strip(), kind="staff",
                            centre_id=centre_id, roles=roles, phone=(phone or "").strip(), locale=locale, actor=actor)
@@ -142,10 +156,12 @@ def update_staff(actor: Actor, user_id: int, *, full_name: str, centre_id: str, 
     errors: dict[str, str] = {}
     if not (full_name or "").strip():
         errors["full_name"] = "required"
+    _check_text(errors, full_name=full_name, phone=phone, email=email)
     _check_centre(actor, centre_id, errors)
     roles = _check_roles(roles, errors, actor, centre_id)
     if errors:
         raise AdminInvalid(errors, lang)
+    full_name = unicodedata.normalize("NFC", full_name)
     before = _snapshot(user)
     user.full_name, user.centre_id = full_name.strip(), centre_id
     user.phone, user.email = (phone or "").strip(), (email or "").strip()

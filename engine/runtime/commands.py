@@ -20,6 +20,7 @@ from engine.catalogue.services import APPLICANT
 from engine.db import db, is_postgres
 from engine.documents import check_references
 from engine.errors import Conflict, DomainError, Forbidden, InvalidData, NotAllowed, NotFound
+from engine.inputs import TextProblem, clean_text
 from engine.jobs import hooks as job_hooks
 from engine.models import Application, Centre, CentreService, Service, Task, User
 from engine.models.application import CLOSED_STATUSES, TASK_READY
@@ -216,9 +217,13 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
         decision = next((f for f in form["fields"] if f["name"] == "decision"), None)
         if decision is None or action not in [c["value"] for c in decision.get("choices", [])]:
             raise NotAllowed(action={"return": "returned", "reject": "rejected"}[action])
-        if not (reason or "").strip():
+        try:
+            reason = clean_text(reason or "", long=True, max_length=2000)
+        except TextProblem as exc:
+            raise InvalidData({"reason": exc.text(actor.locale)}) from exc
+        if not reason:
             raise InvalidData({"reason": DomainError("reason_required").message(actor.locale)})
-        data.update(decision=action, reason=reason.strip())
+        data.update(decision=action, reason=reason)
     elif action != "complete":
         raise NotAllowed(action=action)
     clean, errors = validate_answers(form, data, actor.locale)
@@ -355,8 +360,11 @@ def add_comment(application_id: int, actor: Actor, text: str) -> None:
     app = db.session.get(Application, application_id)
     if app is None or actor.kind != "staff" or actor.centre_id != app.centre_id:
         raise NotFound(what="application")
-    text = (text or "").strip()
-    if not text or len(text) > 4000:
+    try:
+        text = clean_text(text or "", long=True, max_length=4000)
+    except TextProblem as exc:
+        raise InvalidData({"text": exc.text(actor.locale)}) from exc
+    if not text:
         raise InvalidData({"text": DomainError("reason_required").message(actor.locale)})
     with transaction():
         record("comment", actor, text, application_id=app.id, centre_id=app.centre_id, data={"text": text})
