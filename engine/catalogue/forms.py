@@ -294,8 +294,8 @@ def validate_answers(form: dict, data: dict, locale: str = "lo") -> tuple[dict, 
     try:
         clean = schema.load(cleaned_input)
     except ValidationError as exc:
-        for name, msgs in exc.messages.items():
-            errors[name] = msgs[0] if isinstance(msgs, list) else str(msgs)
+        for name, msgs in exc.messages.items():  # a boundary error (kept) says more than "required"
+            errors.setdefault(name, msgs[0] if isinstance(msgs, list) else str(msgs))
         clean = {}
     return clean, errors
 
