@@ -199,7 +199,7 @@ def _http_error(exc: HTTPException):
     if status == 405:
         from web.api.views import declared_methods  # the routes are declared there
 
-        headers["Allow"] = ", ".join([*declared_methods(request.path), "OPTIONS"])
+        headers["Allow"] = ", ".join(declared_methods(request.path))
     return problem(status, code, text(code, method=request.method), headers=headers)
 
 

@@ -481,7 +481,8 @@ _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 def declared_methods(path: str) -> list[str]:
-    """The methods the API declares for `path` (the catch-all route not counted), HEAD with GET."""
+    """The methods the API declares for `path` (the catch-all route not counted), HEAD with GET, and OPTIONS;
+    empty when the path names no operation."""
     adapter = current_app.url_map.bind("localhost")
     allowed = []
     for method in _METHODS:
@@ -493,7 +494,7 @@ def declared_methods(path: str) -> list[str]:
             allowed.append(method)
     if "GET" in allowed:
         allowed.append("HEAD")
-    return allowed
+    return [*allowed, "OPTIONS"] if allowed else []
 
 
 @bp.before_request
@@ -506,7 +507,7 @@ def _options():
     if not allowed:
         raise ApiProblem(404, "route_not_found")
     response = current_app.response_class(status=204)
-    response.headers["Allow"] = ", ".join([*allowed, "OPTIONS"])
+    response.headers["Allow"] = ", ".join(allowed)
     return response
 
 
