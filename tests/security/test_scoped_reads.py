@@ -26,7 +26,6 @@ def test_outbox_shows_only_the_staff_members_centre(app, client):
     assert r.status_code == 302
     with app.app_context():
         from engine.models import Application
-
         from engine.tracking import display
 
         code = display(db.session.get(Application, app_id_from(r)).tracking_code)  # as the SMS shows it
