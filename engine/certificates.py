@@ -4,7 +4,8 @@ Jinja2 template, and verifiable publicly by number.
 
 A service declares its output document as `workflows/<service_id>/certificate.html.j2` or as a
 `certificate:` text in service.yaml (the file wins); services without one use templates/default.html.j2.
-Templates run in Jinja2's SandboxedEnvironment with autoescaping (designers write them; applicants' answers
+Templates run in Jinja2's immutable sandbox with autoescaping and the scripts' time, memory and size limits
+(engine.pdf.template_limits) (designers write them; applicants' answers
 are data). Context: number, issued_on, issued_on_en, tracking_code, service, centre, approver, fee, data
 (raw answers), answer (answers as shown, Lao), answer_en, rows (label/value pairs of the application form),
 lang. Filters: kip, date, pick. The HTML subset kept for the PDF: h1-h4, p, div, br, hr, b, strong, u,
@@ -12,6 +13,7 @@ table/tr/td/th, ul/ol/li, center, blockquote (see engine.pdf.render.ALLOWED).
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import json
@@ -23,7 +25,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from jinja2 import ChainableUndefined, TemplateError, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 
 from engine import events
@@ -33,6 +34,7 @@ from engine.errors import NotFound
 from engine.models import Application, Centre, Service, Task, User
 from engine.models.application import CANCELLED, COMPLETED, REJECTED, TASK_COMPLETED
 from engine.models.documents import CertificateCounter, IssuedCertificate
+from engine.pdf.template_limits import LimitedEnvironment, TemplateLimit, guard_filters, render_limited
 from engine.tracking import display
 
 TEMPLATE_FILE = "certificate.html.j2"
@@ -69,9 +71,11 @@ def _date(value, locale: str = "lo") -> str:
         return str(value or "")
 
 
-def sandbox() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=True, undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
+def sandbox() -> LimitedEnvironment:
+    """Jinja2's immutable sandbox with the scripts' limits (engine.pdf.template_limits)."""
+    env = LimitedEnvironment(autoescape=True, undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(kip=_kip, date=_date, pick=_pick)
+    guard_filters(env)
     return env
 
 
@@ -234,16 +238,18 @@ def build_fields(app: Application, definition: dict, number: str, issued_at: dat
 
 
 def render_body(template_text: str | None, fields: dict) -> tuple[str, str | None]:
-    """(HTML, error): the service's template rendered in the sandbox; on any error, the default template."""
+    """(HTML, error): the service's template rendered in the sandbox, under the scripts' time and memory
+    limits, from a copy of `fields` (what is signed is computed here, never by the template); on any error
+    or exceeded limit, the default template."""
     env = sandbox()
     if template_text:
         try:
-            return env.from_string(template_text).render(**fields), None
-        except (TemplateError, ArithmeticError, TypeError, ValueError, KeyError, AttributeError,
-                RecursionError) as exc:
+            return render_limited(env, template_text, copy.deepcopy(fields)), None
+        except (TemplateError, TemplateLimit, ArithmeticError, TypeError, ValueError, KeyError, AttributeError,
+                RecursionError, MemoryError, OverflowError) as exc:
             error = f"{type(exc).__name__}: {exc}"
-            return env.from_string(default_template()).render(**fields), error
-    return env.from_string(default_template()).render(**fields), None
+            return render_limited(env, default_template(), copy.deepcopy(fields)), error
+    return render_limited(env, default_template(), copy.deepcopy(fields)), None
 
 
 def issue(app: Application, definition: dict, actor: Actor = SYSTEM, *, kind: str = CERTIFICATE,

@@ -13,7 +13,7 @@ import hashlib
 import os
 import secrets
 import tempfile
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
@@ -22,6 +22,7 @@ from sqlalchemy import select
 from engine.audit import Actor
 from engine.db import db
 from engine.errors import DomainError, NotFound
+from engine.inputs import clean_file_name
 from engine.models import Application
 from engine.models.documents import Document
 
@@ -148,13 +149,37 @@ def sniff(data: bytes) -> str | None:
 
 
 def safe_name(name: str | None) -> str:
-    base = PurePath((name or "").replace("\\", "/")).name
-    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?')
-    return base.strip()[:200] or "document"
+    """The uploaded name as a label (engine.inputs.clean_file_name: no path, controls or surrogates)."""
+    return clean_file_name(name)
 
 
-def store(data: bytes, name: str | None, uploader_id: int | None) -> Document:
-    """Check and store one upload; add its Document row and commit. Raises UploadRejected (nothing stored)."""
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def download_names(doc: Document) -> tuple[str, str]:
+    """(ASCII file name, UTF-8 file name) to serve `doc` under: a generated name and the extension of the
+    type sniffed at upload, never the uploaded extension (`evil.html` is served as `….png`)."""
+    ext = EXTENSIONS.get(doc.content_type, "bin")
+    stem = clean_file_name(doc.name).rsplit(".", 1)[0] if "." in doc.name else clean_file_name(doc.name)
+    return f"document-{doc.id[:8]}.{ext}", f"{stem[:150] or 'document'}.{ext}"
+
+
+def may_add(actor: Actor | None, app: Application) -> bool:
+    """Whether `actor` may add a document to the case: its applicant, or a staff member working at the case's
+    centre (an office role or supervisor). Monitors, designers and administrators are read-only here."""
+    if actor is None or actor.user_id is None:
+        return False
+    if actor.kind == "citizen":
+        return app.applicant_id == actor.user_id
+    working = set(actor.roles) - {"monitor", "designer", "admin"}
+    return actor.kind == "staff" and actor.centre_id == app.centre_id and bool(working)
+
+
+def store(data: bytes, name: str | None, uploader_id: int | None, application_id: int | None = None) -> Document:
+    """Check and store one upload; add its Document row and commit. Raises UploadRejected (nothing stored).
+
+    Args: data (the bytes), name (the uploaded file name, a label only), uploader_id (the owner: only they
+    may name it in a form), application_id (the case it was sent for, after `may_add` was checked)."""
     limit = max_bytes()
     if len(data) > limit:
         raise UploadRejected("too_large", limit=size_text(limit))
@@ -168,7 +193,8 @@ def store(data: bytes, name: str | None, uploader_id: int | None) -> Document:
     doc_id = secrets.token_urlsafe(24)  # 192 bits
     key = doc_id
     storage().put(key, data, content_type)
-    doc = Document(id=doc_id, uploader_id=uploader_id, name=safe_name(name), content_type=content_type,
+    doc = Document(id=doc_id, uploader_id=uploader_id, application_id=application_id, name=safe_name(name),
+                   content_type=content_type,
                    size=len(data), sha256=hashlib.sha256(data).hexdigest(), storage_key=key)
     try:
         db.session.add(doc)
@@ -202,6 +228,46 @@ def document_for(actor: Actor | None, doc_id: str) -> Document:
     if doc is None or not may_read(actor, doc):
         raise NotFound(what="document")
     return doc
+
+
+def document_of_case(app: Application, doc_id: str) -> Document:
+    """A document attached to `app` (the caller authorized the case). NotFound for any other id, also one
+    that merely appears in the case's answers: naming a document is no access to it."""
+    doc = db.session.get(Document, doc_id) if isinstance(doc_id, str) and 0 < len(doc_id) <= 40 else None
+    if doc is None or doc.application_id != app.id:
+        raise NotFound(what="document")
+    return doc
+
+
+REFERENCE_MESSAGES = ("ບໍ່ພົບເອກະສານນີ້ ຫຼື ມັນບໍ່ແມ່ນຂອງທ່ານ: ກະລຸນາອັບໂຫຼດໃໝ່",
+                      "This document was not found or is not yours: upload it again")
+
+
+def check_references(form: dict, answers: dict, actor: Actor, app_id: int | None, locale: str = "lo"
+                     ) -> tuple[dict, dict[str, str]]:
+    """Check every file answer of `form`: each named document must be the actor's own upload not yet attached
+    to a case, or already attached to this case (`app_id`). Returns (answers with each reference replaced by
+    the stored metadata, {field: message}) so no client-supplied name or type is ever kept."""
+    out, errors = dict(answers), {}
+    for field in form.get("fields", []):
+        if field["type"] != "file" or field["name"] not in answers:
+            continue
+        value = answers[field["name"]]
+        items = value if isinstance(value, list) else [value]
+        metas = []
+        for item in items:
+            doc_id = item.get("id") if isinstance(item, dict) else None
+            doc = db.session.get(Document, doc_id) if isinstance(doc_id, str) and 0 < len(doc_id) <= 40 else None
+            own = doc is not None and (
+                doc.application_id is None and actor.user_id is not None and doc.uploader_id == actor.user_id
+                or app_id is not None and doc.application_id == app_id)
+            if not own:
+                errors[field["name"]] = REFERENCE_MESSAGES[0 if locale == "lo" else 1]
+                break
+            metas.append(doc.meta())
+        else:
+            out[field["name"]] = metas if isinstance(value, list) else metas[0]
+    return out, errors
 
 
 def read(doc: Document) -> bytes:

@@ -355,10 +355,29 @@ def send(notification_id: int, token: str | None = None) -> str:
     return SENT
 
 
-def outbox(limit: int = 200, *, centre_id: str | None = None, user_id: int | None = None) -> list[Notification]:
+def outbox_for(actor, limit: int = 200) -> list[Notification]:
+    """The stored notifications `actor` may read, newest first: a citizen those addressed to them, a staff
+    member those of the centres in its reach (engine.admin.scope.reach: its centre, or its province /
+    the nation for administrators and monitors). Never another centre's phone numbers or codes."""
+    from engine.admin.scope import reach
+
+    if actor is None or actor.user_id is None:
+        return []
+    if actor.kind != "staff":
+        return outbox(limit, user_id=actor.user_id)
+    centres = reach(actor)
+    if centres is None:
+        return outbox(limit)
+    return outbox(limit, centre_ids=sorted(centres))
+
+
+def outbox(limit: int = 200, *, centre_id: str | None = None, user_id: int | None = None,
+           centre_ids: list[str] | None = None) -> list[Notification]:
     stmt = select(Notification).order_by(Notification.id.desc()).limit(limit)
     if centre_id:
         stmt = stmt.where(Notification.centre_id == centre_id)
+    if centre_ids is not None:
+        stmt = stmt.where(Notification.centre_id.in_(centre_ids))
     if user_id is not None:
         stmt = stmt.where(Notification.user_id == user_id)
     return list(db.session.execute(stmt).scalars())

@@ -1,10 +1,12 @@
 """Who is asking: the session's user as an engine Actor, and decorators that check roles."""
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 
+from engine import sessions
 from engine.accounts import actor_for
 from engine.audit import Actor
 from engine.db import db
@@ -17,8 +19,11 @@ def current_user() -> User | None:
         uid = session.get("uid")
         if uid is not None:
             user = db.session.get(User, uid)
-            # a deactivated account or a bumped epoch ends every session at once
-            if user is None or not user.active or session.get("epoch") != user.session_epoch:
+            # a deactivated account or a bumped epoch ends every session at once; an ended session
+            # (logout) ends every copy of its cookie
+            lifetime = timedelta(seconds=int(current_app.permanent_session_lifetime.total_seconds()))
+            if user is None or not user.active or session.get("epoch") != user.session_epoch \
+                    or not sessions.is_live(session.get("sid"), user.id, lifetime):
                 session.pop("uid", None)
                 user = None
         g.user = user
@@ -34,6 +39,7 @@ def current_actor() -> Actor | None:
 
 def login_user(user: User) -> None:
     session.clear()
+    session["sid"] = sessions.start(user.id)
     session["uid"] = user.id
     session["epoch"] = user.session_epoch
     session["lang"] = user.locale
@@ -42,7 +48,10 @@ def login_user(user: User) -> None:
     g.pop("actor", None)
 
 
-def logout_user() -> None:
+def logout_user(end_everywhere: bool = True) -> None:
+    """Log out: the server-side session ends, so a copy of the cookie made before logout is dead too."""
+    if end_everywhere:
+        sessions.end(session.get("sid"))
     lang = session.get("lang")
     session.clear()
     if lang:

@@ -50,6 +50,5 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
         "SESSION_IDLE_TIMEOUT": int(os.environ.get("SESSION_IDLE_SECONDS", 3600)),
-        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "WTF_CSRF_TIME_LIMIT": None,
     }

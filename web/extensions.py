@@ -20,4 +20,7 @@ def init_extensions(app: Flask) -> None:
     init_i18n(app)
     init_publisher(app)
     init_security(app)
+    from web.input_guard import init_input_guard
+
+    init_input_guard(app)
     from web.security_headers import init_security_headers; init_security_headers(app)  # noqa: E702,I001

@@ -1,32 +1,22 @@
-"""Web security: CSRF on every POST, request rate limits, login lockout, session idle timeout, headers."""
+"""Web security: CSRF on every POST, request rate limits (web.ratelimit), session idle timeout, headers.
+The login lockout is engine.login."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 
 from flask import Flask, session
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
-from engine.db import utcnow
-from engine.models import User
+from web.ratelimit import LOGIN_LIMIT, STATUS_LIMIT, init_ratelimit, limiter
 
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
-# limits of the public, unauthenticated endpoints (per client address)
-STATUS_LIMIT = "30 per minute"
-LOGIN_LIMIT = "20 per minute"
+__all__ = ["LOGIN_LIMIT", "STATUS_LIMIT", "csrf", "init_security", "limiter"]
 
 
 def init_security(app: Flask) -> None:
     csrf.init_app(app)
-    # explicit per app: the Limiter object is shared, and keeps the last app's setting otherwise
-    app.config.setdefault("RATELIMIT_ENABLED", True)
-    limiter.init_app(app)
+    init_ratelimit(app)
 
     @app.before_request
     def _idle_timeout():
@@ -50,22 +40,3 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
-
-
-# ---- login lockout ----------------------------------------------------------------------------------
-
-def is_locked(user: User) -> bool:
-    return bool(user.locked_until and user.locked_until > utcnow())
-
-
-def login_failed(user: User) -> None:
-    """Count a failed password; the 5th failure in a row locks the account for 15 minutes (caller commits)."""
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= MAX_FAILURES:
-        user.locked_until = utcnow() + timedelta(minutes=LOCK_MINUTES)
-        user.failed_logins = 0
-
-
-def login_succeeded(user: User) -> None:
-    user.failed_logins = 0
-    user.locked_until = None

@@ -41,7 +41,8 @@ def init_security_headers(app: Flask) -> None:
     @app.after_request
     def _security_headers(response):
         headers = response.headers
-        headers["Content-Security-Policy"] = app.config.get("CONTENT_SECURITY_POLICY", CSP)
+        # a response with its own policy (a document download's sandbox) keeps it: it is stricter
+        headers.setdefault("Content-Security-Policy", app.config.get("CONTENT_SECURITY_POLICY", CSP))
         headers["X-Frame-Options"] = "DENY"
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         headers["X-Content-Type-Options"] = "nosniff"

@@ -7,6 +7,8 @@ engine.catalogue.publish.apply_centres, which records centre.created / centre.up
 """
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy import select
 
 from engine.admin.errors import AdminError, AdminInvalid
@@ -16,6 +18,7 @@ from engine.catalogue.centres import ID_RE, LEVELS
 from engine.catalogue.publish import apply_centres, centre_snapshot
 from engine.db import db
 from engine.errors import NotFound
+from engine.inputs import problem_in
 from engine.models import Centre, Office, OfficeRole, Service
 
 # which level a parent must have
@@ -75,7 +78,11 @@ def snapshot(centre_id: str) -> dict:
 
 def _text(value) -> dict:
     value = value if isinstance(value, dict) else {}
-    return {"lo": str(value.get("lo") or "").strip(), "en": str(value.get("en") or "").strip()}
+    return {"lo": _nfc(value.get("lo")), "en": _nfc(value.get("en"))}
+
+
+def _nfc(value) -> str:
+    return unicodedata.normalize("NFC", str(value or "")).strip()
 
 
 def normalise(decl: dict) -> dict:
@@ -91,15 +98,32 @@ def normalise(decl: dict) -> dict:
     return {
         "id": str(decl.get("id") or "").strip(), "name": _text(decl.get("name")), "level": decl.get("level"),
         "parent": decl.get("parent") or None, "address": _text(decl.get("address")),
-        "phone": str(decl.get("phone") or "").strip(), "opening_hours": _text(decl.get("opening_hours")),
+        "phone": _nfc(decl.get("phone")), "opening_hours": _text(decl.get("opening_hours")),
         "active": bool(decl.get("active", True)),
         "services": sorted(services, key=lambda s: s["id"]), "offices": sorted(offices, key=lambda o: o["id"]),
     }
 
 
+def text_errors(decl: dict) -> dict[str, str]:
+    """{field: code} for text of a normalised declaration that no column can store (engine.inputs: NUL,
+    controls, lone surrogates; lengths of the centre and office columns)."""
+    checks = [(f"{key}.{lang}", decl[key][lang], limit) for key, limit in (("name", 200), ("address", 300),
+                                                                            ("opening_hours", 200))
+              for lang in ("lo", "en")]
+    checks.append(("phone", decl["phone"], 64))
+    checks += [(f"offices.{o['id']}.name", o["name"][lang], 200) for o in decl["offices"] for lang in ("lo", "en")]
+    errors = {}
+    for field, value, limit in checks:
+        if problem_in(value):
+            errors[field] = "bad_text"
+        elif len(value) > limit:
+            errors[field] = "too_long"
+    return errors
+
+
 def validate(decl: dict, actor: Actor, *, creating: bool, locale: str = "lo") -> None:
     """Raise AdminInvalid naming each bad field (name.lo, parent, services.<id>, offices.<n>.id, ...)."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = text_errors(decl)
     cid = decl["id"]
     if not ID_RE.match(cid):
         errors["id"] = "bad_id"

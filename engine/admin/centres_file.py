@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import yaml
 from sqlalchemy import select
 
-from engine.admin.centres import invalidate_caches, normalise, tree_order
+from engine.admin.centres import invalidate_caches, normalise, text_errors, tree_order
+from engine.admin.errors import text as admin_text
 from engine.audit import SYSTEM, Actor
 from engine.catalogue.centres import parse_centres
 from engine.catalogue.problems import Problem
@@ -157,6 +158,9 @@ def plan_import(text: str, file: str = "centres.yaml") -> ImportPlan:
                 plan.problems.append(Problem(file, f"office id {o['id']!r} of {c['id']!r} belongs to centre "
                                                    f"{other.centre_id!r}", line=c.get("_line")))
         decl = normalise({k: v for k, v in c.items() if not k.startswith("_")})
+        for name, code in text_errors(decl).items():  # the same input boundary as the admin form
+            plan.problems.append(Problem(file, f"centre {c['id']!r}: {name}: {admin_text(code, 'en')}",
+                                         line=c.get("_line")))
         plan.centres.append(decl)
         plan.changes.extend(_diff_centre(centre_snapshot(db.session.get(Centre, c["id"])), decl))
     return plan

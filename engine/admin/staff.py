@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -16,10 +17,11 @@ from sqlalchemy import select, update
 from engine import tokens
 from engine.accounts import MIN_PASSWORD, actor_for, create_user, hash_password, verify_password
 from engine.admin.errors import AdminError, AdminInvalid
-from engine.admin.scope import check_scope, manageable_centres, require_admin
+from engine.admin.scope import check_account, check_scope, manageable_centres, may_grant, require_admin
 from engine.audit import Actor, record
 from engine.db import db, utcnow
 from engine.errors import NotFound
+from engine.inputs import LIMITS, problem_in
 from engine.models import Centre, OfficeRole, Task, User, UserRole
 from engine.models.admin import PasswordReset
 from engine.models.application import TASK_READY
@@ -47,7 +49,7 @@ def get_staff(actor: Actor, user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None or user.kind != "staff":
         raise NotFound(what="account")
-    check_scope(actor, user.centre_id)
+    check_account(actor, user.centre_id, user.role_names)
     return user
 
 
@@ -57,13 +59,15 @@ def role_choices() -> tuple[list[str], list[str]]:
     return office, list(SYSTEM_ROLES)
 
 
-def _check_roles(roles, errors: dict) -> list[str]:
+def _check_roles(roles, errors: dict, actor: Actor | None = None, centre_id: str | None = None) -> list[str]:
     roles = sorted({str(r) for r in roles or [] if r})
     office, system = role_choices()
     if not roles:
         errors["roles"] = "no_roles"
     elif set(roles) - set(office) - set(system):
         errors["roles"] = "unknown_role"
+    elif actor is not None and may_grant(actor, centre_id, roles) == "national_role":
+        errors["roles"] = "national_role"
     return roles
 
 
@@ -73,6 +77,16 @@ def _check_centre(actor: Actor, centre_id: str | None, errors: dict) -> None:
         errors["centre"] = "unknown_centre"
     else:
         check_scope(actor, centre_id)
+
+
+def _check_text(errors: dict, **values: str) -> None:
+    """The input boundary for account text: storable characters, the columns' lengths."""
+    limits = {"full_name": LIMITS["text"], "phone": LIMITS["phone"], "email": LIMITS["email"]}
+    for field, value in values.items():
+        if problem_in(value or ""):
+            errors[field] = "bad_text"
+        elif len((value or "").strip()) > limits[field]:
+            errors[field] = "too_long"
 
 
 def _snapshot(user: User) -> dict:
@@ -117,10 +131,12 @@ def create_staff(actor: Actor, *, username: str, full_name: str, centre_id: str,
         errors["username"] = "username_taken"
     if not (full_name or "").strip():
         errors["full_name"] = "required"
+    _check_text(errors, full_name=full_name, phone=phone, email=email)
     _check_centre(actor, centre_id, errors)
-    roles = _check_roles(roles, errors)
+    roles = _check_roles(roles, errors, actor, centre_id)
     if errors:
         raise AdminInvalid(errors, lang)
+    full_name = unicodedata.normalize("NFC", full_name)
     try:
         user = create_user(username, secrets.token_urlsafe(32), full_name=full_name.strip(), kind="staff",
                            centre_id=centre_id, roles=roles, phone=(phone or "").strip(), locale=locale, actor=actor)
@@ -140,10 +156,12 @@ def update_staff(actor: Actor, user_id: int, *, full_name: str, centre_id: str, 
     errors: dict[str, str] = {}
     if not (full_name or "").strip():
         errors["full_name"] = "required"
+    _check_text(errors, full_name=full_name, phone=phone, email=email)
     _check_centre(actor, centre_id, errors)
-    roles = _check_roles(roles, errors)
+    roles = _check_roles(roles, errors, actor, centre_id)
     if errors:
         raise AdminInvalid(errors, lang)
+    full_name = unicodedata.normalize("NFC", full_name)
     before = _snapshot(user)
     user.full_name, user.centre_id = full_name.strip(), centre_id
     user.phone, user.email = (phone or "").strip(), (email or "").strip()
@@ -237,7 +255,14 @@ def redeem_code(code: str, password: str, password2: str, lang: str = "lo") -> U
     _check_new_password(password, password2, errors)
     if errors:
         raise AdminInvalid(errors, lang, n=MIN_PASSWORD)
-    row.used = utcnow()
+    # claim the code atomically: of two simultaneous redemptions only one UPDATE finds it unused (the
+    # row lock on PostgreSQL, the write lock on SQLite); the other is refused like a used code
+    claimed = db.session.execute(update(PasswordReset).where(PasswordReset.id == row.id,
+                                                             PasswordReset.used.is_(None))
+                                 .values(used=utcnow())).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise AdminInvalid({"code": "bad_code"}, lang, n=MIN_PASSWORD)
     _set_password(user, password)
     record("user.password_set", actor_for(user), user.username,
            centre_id=user.centre_id, data={"how": "one-time code"})

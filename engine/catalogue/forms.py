@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.catalogue.problems import Problem, check_text
 from engine.catalogue.yamlio import line_of
+from engine.inputs import TextProblem, clean_text, find_problem, normalise_tree
 
 FIELD_TYPES = ("text", "long_text", "number", "money", "date", "choice", "yes_no", "phone", "national_id", "file")
 FILE_KINDS = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
@@ -88,6 +89,12 @@ def _parse_field(raw, file: str, problems: list[Problem], seen: set[str]) -> dic
             })
         if not field["choices"]:
             problems.append(Problem(file, f"choice field {name!r} has no choices", "add a choices: list", line))
+    if raw.get("equals_fee") is not None:
+        if ftype != "money" or not isinstance(raw["equals_fee"], bool):
+            problems.append(Problem(file, f"equals_fee of field {name!r} must be true or false on a money field",
+                                    line=line_of(raw, "equals_fee")))
+        else:
+            field["equals_fee"] = raw["equals_fee"]
     if ftype == "file":
         accept = raw.get("accept") or ["pdf", "jpeg", "png"]
         unknown = [a for a in accept if a not in FILE_KINDS]
@@ -114,7 +121,12 @@ _MSG = {
     "national_id": ("ເລກບັດປະຈຳຕົວບໍ່ຖືກຕ້ອງ", "Not a valid ID number (6 to 20 letters or digits)"),
     "file": ("ກະລຸນາແນບເອກະສານ", "Attach a document"),
     "unknown": ("ຊ່ອງນີ້ບໍ່ມີໃນແບບຟອມ", "This field is not part of the form"),
+    "money_max": ("ຈຳນວນເງິນຕ້ອງບໍ່ເກີນ {max} ກີບ", "The amount must be at most {max} kip"),
+    "fee": ("ຈຳນວນທີ່ຊຳລະຕ້ອງເທົ່າກັບຄ່າທຳນຽມ {fee} ກີບ", "The amount paid must equal the fee of {fee} kip"),
 }
+
+# the largest amount of kip any money field holds (exact in JSON numbers, far above any fee)
+MONEY_MAX = 10**12
 
 
 def message(key: str, locale: str, **params) -> str:
@@ -150,6 +162,24 @@ class _YesNo(fields.Field):
         if isinstance(key, bool | int | str) and key in self.FALSE:
             return False
         raise ValidationError(self.error_messages["invalid_yes_no"])
+
+
+class _Money(fields.Field):
+    """Whole kip: an integer, or text of digits, or a float without a fraction; 1.5 and 1e30 are refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError(self.error_messages["invalid"])
+        if isinstance(value, str):
+            text = value.strip()
+            if not re.fullmatch(r"-?[0-9]{1,15}", text):
+                raise ValidationError(self.error_messages["invalid"])
+            return int(text)
+        if isinstance(value, float) and value.is_integer() and abs(value) <= MONEY_MAX:
+            return int(value)
+        if isinstance(value, int):
+            return value
+        raise ValidationError(self.error_messages["invalid"])
 
 
 class _Date(fields.Field):
@@ -192,7 +222,8 @@ def _field_for(spec: dict, locale: str) -> fields.Field:
             msgs["invalid"] = message("integer", locale)
             if lo is None:
                 validators.append(validate.Range(min=0, error=message("integer", locale)))
-            return fields.Integer(required=spec["required"], error_messages=msgs, validate=validators, strict=False)
+            validators.append(validate.Range(max=MONEY_MAX, error=message("money_max", locale, max=MONEY_MAX)))
+            return _Money(required=spec["required"], error_messages=msgs, validate=validators)
         msgs["invalid"] = message("number", locale)
         msgs["special"] = message("number", locale)
         return fields.Float(required=spec["required"], error_messages=msgs, validate=validators, allow_nan=False)
@@ -217,8 +248,30 @@ def _field_for(spec: dict, locale: str) -> fields.Field:
     return _Document(required=spec["required"], error_messages=msgs)
 
 
+def check_fee(form: dict, clean: dict, fee: int, locale: str = "lo") -> dict[str, str]:
+    """{field: message} for every money field declared `equals_fee: true` whose amount is not `fee` (kip)."""
+    errors = {}
+    for spec in form["fields"]:
+        if spec.get("equals_fee") and spec["name"] in clean and clean[spec["name"]] != fee:
+            errors[spec["name"]] = message("fee", locale, fee=fee)
+    return errors
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _boundary(spec: dict, value):
+    """The input boundary (engine.inputs) for one answer: text fields cleaned with their own limit, every
+    other string (and strings inside file references) refused when no store could carry it."""
+    ftype = spec["type"]
+    if isinstance(value, str) and ftype in ("text", "long_text"):
+        limit = spec.get("max_length", 200 if ftype == "text" else 4000)
+        return clean_text(value, long=ftype == "long_text", max_length=limit)
+    hit = find_problem(value, long=False)
+    if hit:
+        raise hit[1]
+    return normalise_tree(value)
 
 
 def validate_answers(form: dict, data: dict, locale: str = "lo") -> tuple[dict, dict[str, str]]:
@@ -226,16 +279,23 @@ def validate_answers(form: dict, data: dict, locale: str = "lo") -> tuple[dict, 
 
     if not isinstance(data, dict):
         return {}, {"_schema": message("text", locale)}
-    known = {f["name"] for f in form["fields"]}
-    errors = {key: message("unknown", locale) for key in data if key not in known}
-    cleaned_input = {k: v for k, v in data.items() if k in known and not _blank(v)}
+    specs = {f["name"]: f for f in form["fields"]}
+    errors = {str(key): message("unknown", locale) for key in data if key not in specs}
+    cleaned_input = {}
+    for name, value in data.items():
+        if name not in specs or _blank(value):
+            continue
+        try:
+            cleaned_input[name] = _boundary(specs[name], value)
+        except TextProblem as exc:
+            errors[name] = exc.text(locale)
     key = (form["id"], json.dumps(form["fields"], sort_keys=True, ensure_ascii=False))
     schema = _schema_for(key, locale)()
     try:
         clean = schema.load(cleaned_input)
     except ValidationError as exc:
-        for name, msgs in exc.messages.items():
-            errors[name] = msgs[0] if isinstance(msgs, list) else str(msgs)
+        for name, msgs in exc.messages.items():  # a boundary error (kept) says more than "required"
+            errors.setdefault(name, msgs[0] if isinstance(msgs, list) else str(msgs))
         clean = {}
     return clean, errors
 
@@ -260,7 +320,7 @@ def json_schema(form: dict, locale: str = "en") -> dict:
         elif ftype == "number":
             prop["type"] = "number"
         elif ftype == "money":
-            prop.update(type="integer", minimum=0)
+            prop.update(type="integer", minimum=0, maximum=MONEY_MAX)
         elif ftype == "date":
             prop.update(type="string", format="date")
         elif ftype == "choice":

@@ -9,7 +9,7 @@ from engine.models.documents import CertificateCounter, Document, IssuedCertific
 from engine.models.holiday import Holiday
 from engine.models.jobs import DueTimer, Incident, Notification, Sequence  # noqa: F401
 from engine.models.stats import STATS_INDEXES  # noqa: F401
-from engine.models.user import User, UserRole
+from engine.models.user import User, UserRole, WebSession  # noqa: F401
 from engine.models.workflow import WorkflowState, WorkflowTaskState
 
 __all__ = [

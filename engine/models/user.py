@@ -40,3 +40,14 @@ class UserRole(db.Model):
     __tablename__ = "user_role"
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class WebSession(db.Model):
+    """One logged-in browser session. The cookie carries a random id; only its SHA-256 is stored here, so
+    ending the row (logout) ends every copy of that cookie at once."""
+
+    __tablename__ = "web_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ended: Mapped[datetime | None] = mapped_column(DateTime)

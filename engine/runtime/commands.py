@@ -16,10 +16,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import events
 from engine.audit import Actor, record
 from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
-from engine.catalogue.forms import validate_answers
+from engine.catalogue.forms import check_fee, validate_answers
 from engine.catalogue.services import APPLICANT
 from engine.db import db, is_postgres
+from engine.documents import check_references
 from engine.errors import Conflict, DomainError, Forbidden, InvalidData, NotAllowed, NotFound
+from engine.inputs import TextProblem, clean_text
 from engine.jobs import hooks as job_hooks
 from engine.models import Application, Centre, CentreService, Service, Task, User
 from engine.models.application import CLOSED_STATUSES, TASK_READY
@@ -135,7 +137,10 @@ def start_application(*, service_id: str, centre_id: str, data: dict, actor: Act
         raise Forbidden()
     service = compiled(service_row.current_version_id)
     defn = service.definition
-    clean, errors = validate_answers(defn["forms"][defn["application_form"]], data, locale)
+    form = defn["forms"][defn["application_form"]]
+    clean, errors = validate_answers(form, data, locale)
+    if not errors:
+        clean, errors = check_references(form, clean, actor, None, locale)
     if errors:
         raise InvalidData(errors)
     fee = offer.fee_override if offer.fee_override is not None else defn["fee"]["amount"]
@@ -221,12 +226,20 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
         decision = next((f for f in form["fields"] if f["name"] == "decision"), None)
         if decision is None or action not in [c["value"] for c in decision.get("choices", [])]:
             raise NotAllowed(action={"return": "returned", "reject": "rejected"}[action])
-        if not (reason or "").strip():
+        try:
+            reason = clean_text(reason or "", long=True, max_length=2000)
+        except TextProblem as exc:
+            raise InvalidData({"reason": exc.text(actor.locale)}) from exc
+        if not reason:
             raise InvalidData({"reason": DomainError("reason_required").message(actor.locale)})
-        data.update(decision=action, reason=reason.strip())
+        data.update(decision=action, reason=reason)
     elif action != "complete":
         raise NotAllowed(action=action)
     clean, errors = validate_answers(form, data, actor.locale)
+    if not errors:
+        errors = check_fee(form, clean, app.fee_amount or 0, actor.locale)
+    if not errors:
+        clean, errors = check_references(form, clean, actor, app.id, actor.locale)
     if errors:
         raise InvalidData(errors)
     with transaction(app.id):
@@ -360,8 +373,11 @@ def add_comment(application_id: int, actor: Actor, text: str) -> None:
     app = db.session.get(Application, application_id)
     if app is None or actor.kind != "staff" or actor.centre_id != app.centre_id:
         raise NotFound(what="application")
-    text = (text or "").strip()
-    if not text or len(text) > 4000:
+    try:
+        text = clean_text(text or "", long=True, max_length=4000)
+    except TextProblem as exc:
+        raise InvalidData({"text": exc.text(actor.locale)}) from exc
+    if not text:
         raise InvalidData({"text": DomainError("reason_required").message(actor.locale)})
     with transaction():
         record("comment", actor, text, application_id=app.id, centre_id=app.centre_id, data={"text": text})

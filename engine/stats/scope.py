@@ -1,5 +1,5 @@
-"""Who may see which centres' figures: monitors see their centre and every centre below it (Centre.parent_id),
-supervisors their own centre, administrators every centre."""
+"""Who may see which centres' figures: engine.admin.scope.reach (monitors and administrators their centre
+and every centre below it, the nation from a ministry centre; supervisors their own centre)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -39,16 +39,12 @@ def all_centre_ids() -> list[str]:
 
 def visible_centres(actor: Actor | None) -> set[str]:
     """Every centre whose figures the actor may see (empty: none)."""
-    if actor is None or actor.kind != "staff" or (not actor.centre_id and "admin" not in actor.roles):
+    if actor is None or actor.kind != "staff" or not set(MONITOR_ROLES) & set(actor.roles):
         return set()
-    if "admin" in actor.roles:
-        return set(all_centre_ids())
-    out: set[str] = set()
-    if "monitor" in actor.roles:
-        out.update(descendants(actor.centre_id))
-    if "supervisor" in actor.roles:
-        out.add(actor.centre_id)
-    return out
+    from engine.admin.scope import reach  # the one scope model; it imports this module's tree helpers
+
+    centres = reach(actor)
+    return set(all_centre_ids()) if centres is None else centres
 
 
 def home_centre(actor: Actor) -> str | None:

@@ -23,14 +23,17 @@ def make_zip(files: list[tuple[str, bytes]], folder: str | None = None) -> bytes
 
 
 def login(client, username: str) -> None:
+    from engine import sessions
     from engine.db import db
     from engine.models import User
 
     with client.application.app_context():
         user = db.session.query(User).filter_by(username=username).one()
         uid, epoch = user.id, user.session_epoch
+        sid = sessions.start(uid)  # a real server-side session, as the login form makes
     with client.session_transaction() as session:
         session.clear()
+        session["sid"] = sid
         session["uid"] = uid
         session["epoch"] = epoch
         session["lang"] = "en"
@@ -72,6 +75,7 @@ def ready_tasks(app_id: int) -> list:
 
 def complete_next(app_id: int, decision: str | None = None) -> str:
     """Complete the first waiting task of the application as the demo user of its role; return its BPMN id."""
+    from engine import documents
     from engine.db import db
     from engine.designer.dryrun import sample_answers
     from engine.models import Application
@@ -82,15 +86,22 @@ def complete_next(app_id: int, decision: str | None = None) -> str:
     application = db.session.get(Application, app_id)
     form = compiled(application.service_version_id).definition["forms"].get(task.form_id)
     answers = sample_answers(form)
+    who = actor(ROLE_USERS[task.office_role])
+    for field in (form or {}).get("fields", []):
+        if field.get("equals_fee"):
+            answers[field["name"]] = application.fee_amount or 0  # the cashier records the fee
+        elif field["type"] == "file":
+            answers[field["name"]] = documents.store(b"%PDF-1.4\n%%EOF\n", "sample.pdf", who.user_id).meta()
     if decision and "decision" in answers:
         answers["decision"] = decision
     elif "decision" in answers:
         answers["decision"] = "approve"
-    complete_task(task.id, actor(ROLE_USERS[task.office_role]), answers)
+    complete_task(task.id, who, answers)
     return task.bpmn_id
 
 
 def start(service_id: str, centre_id: str = "xaysettha"):
+    from engine import documents
     from engine.db import db
     from engine.designer.dryrun import sample_answers
     from engine.models import Service
@@ -98,6 +109,11 @@ def start(service_id: str, centre_id: str = "xaysettha"):
     from engine.runtime.specs import compiled
 
     definition = compiled(db.session.get(Service, service_id).current_version_id).definition
-    data = sample_answers(definition["forms"][definition["application_form"]])
-    return start_application(service_id=service_id, centre_id=centre_id, data=data, actor=actor("desk.xs"),
+    form = definition["forms"][definition["application_form"]]
+    data = sample_answers(form)
+    clerk = actor("desk.xs")
+    for field in form["fields"]:
+        if field["type"] == "file":  # a form may only name the clerk's own uploads
+            data[field["name"]] = documents.store(b"%PDF-1.4\n%%EOF\n", "sample.pdf", clerk.user_id).meta()
+    return start_application(service_id=service_id, centre_id=centre_id, data=data, actor=clerk,
                              channel="desk", locale="en")

@@ -41,6 +41,7 @@ ENTERPRISE = {
 
 def enterprise_data():
     from engine.catalogue.loader import load_catalogue
+    from tests.engine.helpers import own_document
 
     form = load_catalogue(ROOT).forms["enterprise_application"]
     data = {}
@@ -51,7 +52,9 @@ def enterprise_data():
             data[f["name"]] = {"text": "x", "long_text": "x", "number": 1, "money": 1000, "date": "2026-01-01",
                                "choice": f.get("choices", [{}])[0].get("value"), "yes_no": "yes",
                                "phone": "020 2222 3333", "national_id": "LA998877",
-                               "file": {"id": "d1", "name": "a.pdf"}}[f["type"]]
+                               "file": None}[f["type"]]
+        if f["type"] == "file" and f["name"] in data:
+            data[f["name"]] = own_document(actor("02055551234").user_id, "id.pdf")  # a real upload
     return data
 
 

@@ -15,6 +15,7 @@ from engine import tokens
 from engine.accounts import actor_for
 from engine.db import db
 from engine.errors import DomainError
+from engine.inputs import InputRefused, check_tree
 from web.api.problems import ApiProblem, flatten_errors, from_domain, locale, problem, text
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -96,32 +97,12 @@ def authenticate():
     return dataclasses.replace(actor_for(user), locale=locale())
 
 
-def _reject_nul(value, path: str = "") -> str | None:
-    """PostgreSQL text cannot hold NUL characters: name the first field that has one."""
-    if isinstance(value, str):
-        return path or "_schema" if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
-                return name
-            found = _reject_nul(item, name)
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _reject_nul(item, f"{path}.{index}" if path else str(index))
-            if found:
-                return found
-    return None
-
-
 def load(schema: type[Schema], data, where: str):
     loc = locale()
-    bad = _reject_nul(data)
-    if bad:
-        raise ApiProblem(422, "invalid_data", DomainError("invalid_data").message(loc),
-                         errors={bad: "ຄ່ານີ້ບໍ່ຖືກຕ້ອງ" if loc == "lo" else "Invalid character"})
+    try:
+        data = check_tree(data, locale=loc)
+    except InputRefused as exc:
+        raise ApiProblem(422, "invalid_data", DomainError("invalid_data").message(loc), errors=exc.errors) from exc
     try:
         return schema().load(data)
     except ValidationError as exc:
@@ -146,8 +127,9 @@ def load_json(schema: type[Schema]):
         data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
     except (ValueError, RecursionError) as exc:
         raise ApiProblem(400, "malformed_json") from exc
+    loaded = load(schema, data, "body")  # refuses lone surrogates before anything encodes them
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()  # the idempotency fingerprint
-    return canonical, load(schema, data, "body")
+    return canonical, loaded
 
 
 def if_match_version() -> int | None:
@@ -215,7 +197,9 @@ def _http_error(exc: HTTPException):
         if retry:
             headers["Retry-After"] = str(retry)
     if status == 405:
-        headers["Allow"] = ", ".join(getattr(exc, "valid_methods", None) or [])
+        from web.api.views import declared_methods  # the routes are declared there
+
+        headers["Allow"] = ", ".join(declared_methods(request.path))
     return problem(status, code, text(code, method=request.method), headers=headers)
 
 

@@ -36,6 +36,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ກະລຸນາປ່ຽນລະຫັດຜ່ານໃນເວັບໄຊກ່ອນ ແລ້ວຈຶ່ງໃຊ້ API",
         "Change your password on the website first, then use the API",
     ),
+    "read_only": ("ທ່ານເບິ່ງໄດ້ຢ່າງດຽວ: ບໍ່ສາມາດເພີ່ມເອກະສານໃສ່ຄຳຮ້ອງນີ້", "You can only read this case: you cannot add documents to it"),
     "staff_only": ("ສະເພາະພະນັກງານເທົ່ານັ້ນ", "Only staff members can do this"),
     "citizen_only": ("ສະເພາະຜູ້ຍື່ນຄຳຮ້ອງເທົ່ານັ້ນ", "Only applicants can do this"),
     "malformed_json": ("ຂໍ້ມູນທີ່ສົ່ງມາບໍ່ແມ່ນ JSON ທີ່ຖືກຕ້ອງ", "The request body is not valid JSON"),

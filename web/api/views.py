@@ -8,10 +8,10 @@ from flask import current_app, g, request, url_for
 from sqlalchemy import func, select
 
 from engine import queries, tokens
-from engine.accounts import hash_password, verify_password
 from engine.catalogue.forms import json_schema
 from engine.db import db
 from engine.errors import DomainError, InvalidData, NotFound
+from engine.login import LOCKED, OK, check_login
 from engine.models import Application, Centre, CentreService, Service, Task, User
 from engine.runtime import commands
 from engine.runtime.specs import compiled
@@ -19,9 +19,8 @@ from web.api import schemas as s
 from web.api import serialize as ser
 from web.api.core import ApiProblem, bp, if_match_version, json_response, operation, valid_id
 from web.api.problems import locale
-from web.security import LOGIN_LIMIT, STATUS_LIMIT, is_locked, login_failed, login_succeeded
+from web.security import LOGIN_LIMIT, STATUS_LIMIT
 
-_DUMMY_HASH = None
 _TASK_ID_CHARS = set("0123456789abcdefABCDEF-")
 
 
@@ -40,38 +39,18 @@ def _me(user: User) -> dict:
             "centre_id": user.centre_id, "roles": sorted(user.role_names), "locale": user.locale}
 
 
-def _find_user(login: str) -> User | None:
-    login = login.strip()
-    user = db.session.execute(select(User).where(User.username == login)).scalar_one_or_none()
-    if user is None:
-        digits = "".join(ch for ch in login if ch.isdigit())
-        if digits:
-            user = db.session.execute(select(User).where(User.kind == "citizen", User.phone == digits)
-                                      .limit(1)).scalar_one_or_none()
-    return user
-
-
 @operation("/auth/token", "POST", op_id="create_token", summary="Log in: exchange a password for a bearer token",
            tag="auth", body=s.TokenRequest, response=s.TokenResponse, status=201, auth=False,
            errors=(400, 401, 403, 413, 415, 422, 429), limit=_login_limit)
 def create_token(body):
     """Staff log in with their username, citizens with their phone number. The token is shown once;
     send it as `Authorization: Bearer <token>`. Five wrong passwords in a row lock the account for 15 minutes."""
-    global _DUMMY_HASH
-    user = _find_user(body["username"])
-    if user is None or not user.active:
-        if _DUMMY_HASH is None:
-            _DUMMY_HASH = hash_password("not-a-real-password")
-        verify_password(User(password_hash=_DUMMY_HASH), body["password"])  # same cost as a real check
-        raise ApiProblem(401, "invalid_credentials")
-    if is_locked(user):
+    result = check_login(body["username"], body["password"])
+    if result.status == LOCKED:
         raise ApiProblem(403, "account_locked")
-    if not verify_password(user, body["password"]):
-        login_failed(user)
-        db.session.commit()
+    if result.status != OK:
         raise ApiProblem(401, "invalid_credentials")
-    login_succeeded(user)
-    db.session.commit()
+    user = result.user
     if user.must_change_password:  # a first-login or reset password is for the website's change form only
         raise ApiProblem(403, "password_change_required")
     ttl = timedelta(days=body["ttl_days"]) if body.get("ttl_days") else None
@@ -274,7 +253,7 @@ def resubmit_application(actor, application_id, body):
     return _detail_response(app, actor)
 
 
-def _store(file_storage):
+def _store(file_storage, actor, app: Application | None = None):
     from web.uploads import MAX_BYTES, UploadRejected, store_upload
 
     if request.mimetype != "multipart/form-data":
@@ -285,7 +264,7 @@ def _store(file_storage):
 
         raise ApiProblem(422, "invalid_data", errors={"file": message("file", locale())})
     try:
-        return store_upload(file)
+        return store_upload(file, actor, app.id if app is not None else None)
     except UploadRejected as exc:
         if exc.code == "too_large":
             raise ApiProblem(413, "upload_too_large", max=MAX_BYTES // (1024 * 1024)) from exc
@@ -299,15 +278,19 @@ def _store(file_storage):
            errors=(400, 401, 413, 415, 422))
 def upload_document(actor):
     """Upload before applying: put the answer `{"id": …}` (or the whole object) in a file field of the form."""
-    return _store(request.files.get("file"))
+    return _store(request.files.get("file"), actor)
 
 
 @operation("/applications/<int:application_id>/documents", "POST", op_id="upload_application_document",
            summary="Upload a document for an application (e.g. a missing one)", tag="applications",
            multipart=True, response=s.Document, status=201, errors=(400, 401, 404, 413, 415, 422))
 def upload_application_document(actor, application_id):
+    from engine.documents import may_add
+
     app = _application(actor, application_id)
-    meta = _store(request.files.get("file"))
+    if not may_add(actor, app):
+        raise ApiProblem(403, "read_only")
+    meta = _store(request.files.get("file"), actor, app)
     from engine.audit import record
 
     record("document.uploaded", actor, meta["name"], application_id=app.id, centre_id=app.centre_id,
@@ -341,16 +324,13 @@ def _document_ids(app: Application) -> set[str]:
            summary="Download a document of an application", tag="applications", errors=(401, 404),
            binary=("application/pdf", "image/jpeg", "image/png"))
 def get_application_document(actor, application_id, doc_id):
-    from flask import send_file
-
-    from web.uploads import load_upload
+    from web.uploads import document_response
 
     app = _application(actor, application_id)
-    found = load_upload(doc_id) if doc_id in _document_ids(app) else None
-    if found is None:
+    response = document_response(doc_id, app) if doc_id in _document_ids(app) else None
+    if response is None:
         raise NotFound(what="document")
-    path, meta = found
-    return send_file(path, mimetype=meta["content_type"], download_name=meta["name"], as_attachment=True)
+    return response
 
 
 @operation("/applications/<int:application_id>/history", "GET", op_id="application_history",
@@ -500,18 +480,41 @@ def status_payload(found: dict) -> dict:
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
-@bp.route("/", methods=[*_METHODS, "HEAD", "OPTIONS"], endpoint="not_found")
-@bp.route("/<path:anything>", methods=[*_METHODS, "HEAD", "OPTIONS"], endpoint="not_found")
-def not_found(anything: str = ""):
+def declared_methods(path: str) -> list[str]:
+    """The methods the API declares for `path` (the catch-all route not counted), HEAD with GET, and OPTIONS;
+    empty when the path names no operation."""
     adapter = current_app.url_map.bind("localhost")
     allowed = []
     for method in _METHODS:
         try:
-            endpoint, _args = adapter.match(request.path, method=method)
+            endpoint, _args = adapter.match(path, method=method)
         except Exception:  # noqa: BLE001 - no match, or a redirect: not allowed
             continue
         if endpoint != "api.not_found":
             allowed.append(method)
+    if "GET" in allowed:
+        allowed.append("HEAD")
+    return [*allowed, "OPTIONS"] if allowed else []
+
+
+@bp.before_request
+def _options():
+    """OPTIONS answers with the methods really declared for the path (Flask's automatic answer would add
+    every method of the catch-all route)."""
+    if request.method != "OPTIONS":
+        return None
+    allowed = declared_methods(request.path)
+    if not allowed:
+        raise ApiProblem(404, "route_not_found")
+    response = current_app.response_class(status=204)
+    response.headers["Allow"] = ", ".join(allowed)
+    return response
+
+
+@bp.route("/", methods=[*_METHODS, "HEAD", "OPTIONS"], endpoint="not_found")
+@bp.route("/<path:anything>", methods=[*_METHODS, "HEAD", "OPTIONS"], endpoint="not_found")
+def not_found(anything: str = ""):
+    allowed = declared_methods(request.path)
     if allowed:
         raise ApiProblem(405, "method_not_allowed", headers={"Allow": ", ".join(allowed)}, method=request.method)
     raise ApiProblem(404, "route_not_found")

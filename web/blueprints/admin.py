@@ -37,7 +37,9 @@ from engine.admin.scope import can_manage, manageable_centres
 from engine.audit import Actor
 from engine.db import db
 from engine.errors import DomainError, Forbidden, NotAllowed, NotFound
+from engine.inputs import parse_int
 from engine.models import AuditEvent, Centre, User
+from engine.redirects import same_site_path
 from web.auth import current_actor, current_user, login_user, roles_required
 from web.i18n import UTC, VIENTIANE, lang
 from web.security import LOGIN_LIMIT, limiter
@@ -159,7 +161,7 @@ def _read_centre_form(centre_id: str | None) -> tuple[dict, int]:
         "services": [{"id": sid, "fee": _fee(form.get(f"fee-{sid}"))} for sid in form.getlist("service")],
         "offices": [],
     }
-    rows = int(form.get("office_rows") or 0)
+    rows = parse_int(form.get("office_rows"), default=0, maximum=60)
     for i in range(min(rows, 60)):
         prefix = f"office-{i}-"
         oid = form.get(prefix + "id", "").strip()
@@ -435,10 +437,7 @@ def audit():
             stmt = stmt.where(AuditEvent.at < _local_bounds(date.fromisoformat(args["to"]), end=True))
     except ValueError:
         errors.append(_("Dates must look like 2026-01-31."))
-    try:
-        page = max(1, int(args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = parse_int(args.get("page"), default=1, minimum=1, maximum=MAX_AUDIT_PAGE)
     rows = list(db.session.execute(stmt.order_by(AuditEvent.id.desc()).offset((page - 1) * AUDIT_PAGE)
                                    .limit(AUDIT_PAGE + 1)).scalars())
     more = len(rows) > AUDIT_PAGE
@@ -448,6 +447,9 @@ def audit():
     return render_template("admin/audit.html", events=[(e, changes(e.data)) for e in rows], page=page, more=more,
                            filters=filters, kinds=kinds, groups=KIND_GROUPS, errors=errors,
                            centres=admin_centres.visible(actor))
+
+
+MAX_AUDIT_PAGE = 100_000  # keeps OFFSET inside every database's integer range
 
 
 def changes(data: dict) -> list[tuple[str, str, str]]:
@@ -493,9 +495,7 @@ def change_password():
     user = current_user()
     if user is None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    next_url = request.values.get("next", "")
-    if not (next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url):
-        next_url = ""
+    next_url = same_site_path(request.values.get("next")) or ""
     if request.method == "GET":
         return render_template("admin/password.html", errors={}, forced=user.must_change_password, next=next_url)
     forced = user.must_change_password

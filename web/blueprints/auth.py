@@ -1,49 +1,31 @@
 """Login for staff (username) and citizens (phone number), citizen registration, logout."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engine.accounts import MIN_PASSWORD, create_user, verify_password
-from engine.catalogue.forms import PHONE_RE
+from engine.accounts import MIN_PASSWORD, create_user
 from engine.db import db
 from engine.errors import InvalidData
+from engine.login import LOCKED, OK, check_login, phone_username
 from engine.models import User
+from engine.redirects import same_site_path
 from web.auth import current_actor, login_user, logout_user
 from web.i18n import lang
-from web.security import LOGIN_LIMIT, is_locked, limiter, login_failed, login_succeeded
+from web.security import LOGIN_LIMIT, limiter
 
 bp = Blueprint("auth", __name__)
 
 
-def phone_username(text: str) -> str | None:
-    """A Lao phone number in the one form accounts use: 020xxxxxxxx, 030xxxxxxx or 0xx..."""
-    match = PHONE_RE.match(re.sub(r"[\s\-().]", "", text or ""))
-    return "0" + match.group(1) if match else None
-
-
 def safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target.rstrip("?") or None
-    return None
+    """`target` when it is a path of this site (checked after decoding, engine.redirects), else None."""
+    return same_site_path(target)
 
 
 def _home_for(actor) -> str:
     if actor and actor.kind == "staff":
         return url_for("staff.inbox")
     return url_for("citizen.my_applications")
-
-
-def _find(login: str) -> User | None:
-    login = (login or "").strip()
-    if not login:
-        return None
-    user = db.session.query(User).filter_by(username=login).first()
-    if user is None and (phone := phone_username(login)):
-        user = db.session.query(User).filter_by(username=phone, kind="citizen").first()
-    return user
 
 
 def _sign_in(user: User) -> None:
@@ -59,21 +41,14 @@ def login():
     if request.method == "GET":
         return render_template("auth/login.html", next=next_url, username="")
     username = request.form.get("username", "")
-    user = _find(username)
-    error = _("Wrong username, phone number or password")
-    if user is not None and user.active:
-        if is_locked(user):
-            error = _("Too many failed attempts: this account is locked for 15 minutes")
-        elif verify_password(user, request.form.get("password", "")):
-            login_succeeded(user)
-            db.session.commit()
-            _sign_in(user)
-            return redirect(next_url or _home_for(current_actor()))
-        else:
-            login_failed(user)
-            db.session.commit()
-            if is_locked(user):
-                error = _("Too many failed attempts: this account is locked for 15 minutes")
+    result = check_login(username, request.form.get("password", ""))
+    if result.status == OK:
+        _sign_in(result.user)
+        return redirect(next_url or _home_for(current_actor()))
+    if result.status == LOCKED:
+        error = _("Too many failed attempts: this account is locked for 15 minutes")
+    else:
+        error = _("Wrong username, phone number or password")
     return render_template("auth/login.html", next=next_url, username=username, error=error), 401
 
 
@@ -111,5 +86,5 @@ def register():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    logout_user(end_everywhere=True)
     return redirect(url_for("public.home"))

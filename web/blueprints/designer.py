@@ -13,6 +13,7 @@ from engine.db import db
 from engine.designer import diagram, dryrun, migrate, service
 from engine.designer.upload import UploadRejected
 from engine.errors import DomainError
+from engine.inputs import MAX_ID, parse_int
 from engine.runtime.specs import compiled
 from web.auth import current_actor, roles_required
 from web.i18n import lang
@@ -219,9 +220,8 @@ def migrate_list():
 @roles_required("supervisor")
 def migrate_run():
     actor = current_actor()
-    try:
-        version_id = int(request.form.get("version_id", ""))
-    except ValueError:
+    version_id = parse_int(request.form.get("version_id"), default=0, maximum=MAX_ID)
+    if not version_id:
         return render_template("designer/error.html", message=_("Choose a version to move from.")), 400
     service_id = request.form.get("service_id", "")
     run = migrate.migrate(actor.centre_id, service_id, version_id, actor)

@@ -1,8 +1,6 @@
 """Receipts and certificates as PDF, the public verify page, and uploaded documents (upload and download)."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
 from engine import certificates, documents
@@ -108,15 +106,10 @@ def upload():
 @login_required()
 def download(doc_id: str):
     """A stored document, for the applicant and the staff of the centre handling the case (404 otherwise)."""
+    from web.uploads import document_response
+
     try:
         doc = documents.document_for(current_actor(), doc_id)
     except NotFound:
         abort(404)
-    response = Response(documents.read(doc), mimetype=doc.content_type)
-    ascii_name = "".join(ch if ch.isascii() and ch.isalnum() or ch in "._-" else "_" for ch in doc.name)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name or 'document'}\"; filename*=UTF-8''{quote(doc.name)}")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return document_response(doc.id) or abort(404)

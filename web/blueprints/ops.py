@@ -9,7 +9,7 @@ from engine.incidents import cancel as cancel_incident
 from engine.incidents import open_incidents
 from engine.incidents import retry as retry_incident
 from engine.jobs.timelimits import overdue_tasks
-from engine.notifications import outbox as outbox_rows
+from engine.notifications import outbox_for
 from web.auth import current_actor, login_required, roles_required
 from web.i18n import lang
 
@@ -19,13 +19,14 @@ bp = Blueprint("ops", __name__)
 @bp.get("/dev/outbox")
 @login_required()
 def outbox():
-    """Stored notifications, newest first: for administrators; in the embedded mode for anyone logged in."""
+    """Stored notifications, newest first, within the reader's scope: for administrators; in the embedded
+    mode for anyone logged in."""
     actor = current_actor()
     embedded = current_app.extensions["odsc_publisher"].mode == "inprocess"
     if not (embedded or (actor.kind == "staff" and "admin" in actor.roles)):
         abort(403)
-    # a citizen (embedded demo) sees only the messages addressed to them
-    rows = outbox_rows(200, user_id=actor.user_id if actor.kind != "staff" else None)
+    # a citizen (embedded demo) sees only the messages addressed to them, staff only their centres'
+    rows = outbox_for(actor, 200)
     return render_template("ops/outbox.html", rows=rows, embedded=embedded)
 
 

@@ -100,8 +100,17 @@ def _forbidden(_exc):
 
 
 @bp.app_errorhandler(405)
-def _method(_exc):
-    return _error(405, _("Not allowed"), _("This address cannot be used this way."))
+def _method(exc):
+    """405 with the `Allow` header everywhere; under /api/ as problem+json (TRACE included: routing refuses
+    it before any blueprint sees the request)."""
+    if request.path.startswith("/api/"):
+        from web.api.core import http_problem
+
+        return http_problem(exc)
+    response = _error(405, _("Not allowed"), _("This address cannot be used this way."))
+    body, status = response
+    allowed = getattr(exc, "valid_methods", None) or []
+    return body, status, {"Allow": ", ".join(allowed)}
 
 
 @bp.app_errorhandler(413)

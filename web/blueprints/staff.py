@@ -1,10 +1,11 @@
 """Staff: inbox, task pages, case view, comments, documents, walk-in registration, supervisor views."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import Conflict, DomainError, Forbidden, InvalidData, NotFound
+from engine.inputs import MAX_ID, parse_int
 from engine.models.application import TASK_READY
 from engine.queries import (
     application_for,
@@ -22,13 +23,14 @@ from engine.queries import (
 from engine.queries import (
     inbox as inbox_query,
 )
+from engine.redirects import same_site_path
 from engine.runtime.commands import add_comment, claim, complete_task, reassign, unclaim
 from engine.runtime.specs import compiled
 from web.auth import current_actor, login_required, roles_required
 from web.blueprints.citizen import application_form, receipt_context
 from web.forms_render import DECISION, documents_of, read_submission, submit_application
 from web.i18n import lang
-from web.uploads import load_upload
+from web.uploads import document_response, load_upload
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -36,8 +38,8 @@ STATUSES = ("submitted", "in_progress", "returned", "completed", "rejected", "ca
 
 
 def _back(default: str) -> str:
-    target = request.form.get("next") or ""
-    return target if target.startswith("/staff") and not target.startswith("//") else default
+    target = same_site_path(request.form.get("next"))
+    return target if target and target.startswith("/staff/") else default
 
 
 def _app(app_id: int):
@@ -114,7 +116,7 @@ def unclaim_task(task_id: str):
 def reassign_task(task_id: str):
     row, app = _task(task_id)
     try:
-        reassign(task_id, current_actor(), int(request.form.get("user_id") or 0))
+        reassign(task_id, current_actor(), parse_int(request.form.get("user_id"), default=0, maximum=MAX_ID))
         flash(_("Task reassigned"), "success")
     except (DomainError, ValueError) as exc:
         flash(exc.message(lang()) if isinstance(exc, DomainError) else _("Choose a colleague"), "error")
@@ -242,12 +244,9 @@ def document(app_id: int, doc_id: str):
     app = _app(app_id)
     defn = compiled(app.service_version_id).definition
     allowed = {d["meta"]["id"]: d["meta"] for d in _documents(app, defn, history(app.id))}
-    found = load_upload(doc_id) if doc_id in allowed else None
-    if found is None:
-        abort(404)
-    path, meta = found
-    return send_file(path, mimetype=meta["content_type"], download_name=meta["name"],
-                     as_attachment=request.args.get("inline") != "1")
+    response = document_response(doc_id, app, inline=request.args.get("inline") == "1") \
+        if doc_id in allowed else None
+    return response or abort(404)
 
 
 @bp.get("/cases/<int:app_id>/receipt")
