@@ -45,7 +45,7 @@ TEXTS = {
     },
     "payment": {
         "lo": "ສູນປະຕູດຽວ: ຄຳຮ້ອງ {code}: ກະລຸນາຊຳລະຄ່າທຳນຽມ {amount} ທີ່ສູນບໍລິການ.{track}",
-        "en": "One-Door Service Centre: application {code}: please pay the fee of {amount} at the centre.{track}",
+        "en": "One-Door Service Centre: application {code}: pay {amount} at the centre.{track}",
     },
     "track": {"lo": " {url}", "en": " {url}"},
     "subject": {"lo": "ຄຳຮ້ອງ {code}: {label}", "en": "Application {code}: {label}"},

@@ -42,7 +42,8 @@ def _shorten(value: str, by: int) -> str:
 
 def fit(template: str, limit: int = LIMIT, **fields) -> str:
     """`template.format(**fields)` in at most `limit` UTF-16 units, shortening the SHRINKABLE fields in order."""
-    fields = {k: re.sub(r"\s+", " ", str(v if v is not None else "")).strip() for k, v in fields.items()}
+    fields = {k: re.sub(r"\s+", " ", str(v if v is not None else "")).strip() if k in SHRINKABLE
+              else str(v if v is not None else "") for k, v in fields.items()}
     text = template.format(**fields)
     for key in SHRINKABLE:
         over = units(text) - limit
