@@ -24,7 +24,8 @@ RECEIPT = {
     "service": {"lo": "ໃບຢັ້ງຢືນທີ່ຢູ່", "en": "Residence certificate"}, "tracking_code": "XS7K-42PQ-M3",
     "status_url": "https://odsc.example.la/status/XS7K42PQM3", "submitted_at": datetime(2026, 11, 25, 7, 0),
     "due_date": date(2026, 11, 26), "fee_amount": 25000, "channel": "desk", "applicant": "ທ້າວ ສົມຊາຍ ພົມມະຈັນ",
-    "documents": [{"lo": "ປື້ມສຳມະໂນຄົວ ສະບັບຕົ້ນ ແລະ ສຳເນົາ"}, {"lo": "ບັດປະຈຳຕົວ"}], "uploads": ["family-book.pdf"],
+    "received": [{"label": {"lo": "ປື້ມສຳມະໂນຄົວ ສະບັບຕົ້ນ ແລະ ສຳເນົາ"}, "files": ["family-book.pdf"]}],
+    "checklist": [{"lo": "ປື້ມສຳມະໂນຄົວ ສະບັບຕົ້ນ ແລະ ສຳເນົາ"}, {"lo": "ບັດປະຈຳຕົວ"}],
 }
 BODY = ("<h1 align=\"center\">ໃບຢັ້ງຢືນທີ່ຢູ່</h1><p>ອີງຕາມຄຳຮ້ອງຂອງຜູ້ກ່ຽວ ແລະ ການຢັ້ງຢືນຂອງນາຍບ້ານ, "
         "ສູນບໍລິການຜ່ານປະຕູດຽວ ເມືອງໄຊເສດຖາ ຂໍຢັ້ງຢືນວ່າ ຜູ້ກ່ຽວໄດ້ອາໄສຢູ່ບ້ານນາໄຊ ເມືອງໄຊເສດຖາ ນະຄອນຫຼວງວຽງຈັນ ແທ້.</p>"

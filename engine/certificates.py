@@ -71,10 +71,17 @@ def _date(value, locale: str = "lo") -> str:
         return str(value or "")
 
 
+def _prefixed(value, prefix: str) -> str:
+    """A place name after its kind word, without doubling it: 'ບ້ານ ໂພນພະເນົາ' or 'ໂພນພະເນົາ' with 'ບ້ານ' both
+    give 'ບ້ານ ໂພນພະເນົາ'/'ບ້ານໂພນພະເນົາ', never 'ບ້ານບ້ານ ໂພນພະເນົາ'."""
+    text = str(value or "").strip()
+    return text if text.startswith(prefix) else prefix + text
+
+
 def sandbox() -> LimitedEnvironment:
     """Jinja2's immutable sandbox with the scripts' limits (engine.pdf.template_limits)."""
     env = LimitedEnvironment(autoescape=True, undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(kip=_kip, date=_date, pick=_pick)
+    env.filters.update(kip=_kip, date=_date, pick=_pick, prefixed=_prefixed)
     guard_filters(env)
     return env
 
@@ -383,6 +390,23 @@ def receipt_pdf(app: Application, status_url: str, locale: str | None = None) ->
         "tracking_code": display(app.tracking_code), "status_url": status_url, "submitted_at": app.submitted_at,
         "due_date": app.due_date, "fee_amount": app.fee_amount, "channel": app.channel,
         "applicant": data.get("applicant_name") if isinstance(data.get("applicant_name"), str) else "",
-        "documents": definition.get("documents") or [],
-        "uploads": [d.name for d in documents_of_application(app.id)],
+        "received": received_documents(definition, data, documents_of_application(app.id)),
+        "checklist": definition.get("documents") or [],
     })
+
+
+def received_documents(definition: dict, data: dict, attached) -> list[dict]:
+    """What the receipt may say was received: each document field of the application form that carries a
+    file attached to the case. Returns [{"label": {lo, en}, "files": [file names]}]."""
+    names = {d.id: d.name for d in attached}
+    form = (definition.get("forms") or {}).get(definition.get("application_form")) or {"fields": []}
+    received = []
+    for field in form["fields"]:
+        if field.get("type") != "file":
+            continue
+        value = data.get(field["name"])
+        items = value if isinstance(value, list) else [value]
+        files = [names[i["id"]] for i in items if isinstance(i, dict) and i.get("id") in names]
+        if files:
+            received.append({"label": field.get("label") or {}, "files": files})
+    return received

@@ -32,20 +32,30 @@ from engine.models.jobs import FAILED, PENDING, SENT, Notification
 log = logging.getLogger("odsc.notifications")
 
 CANCELLED_LABEL = {"lo": "ຄຳຮ້ອງຖືກຍົກເລີກ", "en": "Cancelled"}
+# Each text fits in two SMS (engine.sms.LIMIT, 134 UCS-2 units) once filled in: the variable parts are
+# shortened when needed. "returned" says what the office asks for; "payment" says how much to pay.
 TEXTS = {
     "milestone": {
-        "lo": "ສູນບໍລິການຜ່ານປະຕູດຽວ: ຄຳຮ້ອງ {code} ({service}): {label}.",
-        "en": "One-Door Service Centre: application {code} ({service}): {label}.",
+        "lo": "ສູນປະຕູດຽວ: ຄຳຮ້ອງ {code} ({service}): {label}.{track}",
+        "en": "One-Door Service Centre: application {code} ({service}): {label}.{track}",
     },
-    "track": {"lo": " ຕິດຕາມ: {url}", "en": " Track: {url}"},
+    "returned": {
+        "lo": "ສູນປະຕູດຽວ: ຄຳຮ້ອງ {code} ຖືກສົ່ງຄືນ ເພາະ: {reason}{track}",
+        "en": "One-Door Service Centre: application {code} returned to you: {reason}{track}",
+    },
+    "payment": {
+        "lo": "ສູນປະຕູດຽວ: ຄຳຮ້ອງ {code}: ກະລຸນາຊຳລະຄ່າທຳນຽມ {amount} ທີ່ສູນບໍລິການ.{track}",
+        "en": "One-Door Service Centre: application {code}: pay {amount} at the centre.{track}",
+    },
+    "track": {"lo": " {url}", "en": " {url}"},
     "subject": {"lo": "ຄຳຮ້ອງ {code}: {label}", "en": "Application {code}: {label}"},
     "reminder": {
         "lo": "ເຕືອນ: ວຽກ '{task}' ຂອງຄຳຮ້ອງ {code} ຕ້ອງສຳເລັດພາຍໃນ {due}.",
         "en": "Reminder: task '{task}' of application {code} is due on {due}.",
     },
     "incident": {
-        "lo": "ບັນຫາ: ຂັ້ນຕອນອັດຕະໂນມັດ '{task}' ຂອງຄຳຮ້ອງ {code} ລົ້ມເຫຼວ. ກະລຸນາກວດເບິ່ງໜ້າບັນຫາ.",
-        "en": "Incident: automatic step '{task}' of application {code} failed. Please see the incidents page.",
+        "lo": "ບັນຫາ: ຂັ້ນຕອນອັດຕະໂນມັດ '{task}' ຂອງຄຳຮ້ອງ {code} ລົ້ມເຫຼວ. ເບິ່ງໜ້າບັນຫາ.",
+        "en": "Incident: automatic step '{task}' of application {code} failed. See the incidents page.",
     },
     "escalation": {
         "lo": "ກາຍກຳນົດ: ວຽກ '{task}' ຂອງຄຳຮ້ອງ {code} ກາຍກຳນົດແລ້ວ ({due}). ຜູ້ຮັບຜິດຊອບ: {who}.",
@@ -148,10 +158,11 @@ def for_milestone(application_id: int, milestone: str) -> list[int]:
     label = _pick(labels.get(milestone) or (CANCELLED_LABEL if milestone == "cancelled" else milestone), locale)
     service_name = _pick(defn.get("name"), locale) or app.service_id
     code = display_code(app.tracking_code)
-    body = TEXTS["milestone"][locale].format(code=code, service=service_name, label=label)
     base = cfg("PUBLIC_BASE_URL", "")
-    if base:
-        body += TEXTS["track"][locale].format(url=f"{base.rstrip('/')}/status/{app.tracking_code}")
+    track = TEXTS["track"][locale].format(url=f"{base.rstrip('/')}/status/{app.tracking_code}") if base else ""
+    body = milestone_text(locale, milestone, code=code, service=service_name, label=label, track=track,
+                          reason=_reason(app.id) if milestone == "returned" else "",
+                          amount=app.fee_amount if milestone == "payment" else None)
     subject = TEXTS["subject"][locale].format(code=code, label=label)
     addresses = applicant_addresses(app) or {"web": f"application {code}"}
     ids = []
@@ -163,11 +174,41 @@ def for_milestone(application_id: int, milestone: str) -> list[int]:
     return ids
 
 
+def milestone_text(locale: str, milestone: str, *, code: str, service: str, label: str, track: str = "",
+                   reason: str = "", amount=None) -> str:
+    """The SMS for a public milestone, in two SMS at most: the reason when returned, the amount when payment
+    is due (whole kip in the locale's style), else the step's label."""
+    from engine.money import format_kip
+    from engine.sms import fit
+
+    if milestone == "returned" and reason:
+        return fit(TEXTS["returned"][locale], code=code, reason=reason, track=track)
+    if milestone == "payment" and amount:
+        return fit(TEXTS["payment"][locale], code=code, amount=format_kip(amount, locale), track=track)
+    return fit(TEXTS["milestone"][locale], code=code, service=service, label=label, track=track)
+
+
+def _reason(application_id: int) -> str:
+    from engine.models import AuditEvent
+
+    event = db.session.execute(select(AuditEvent).where(
+        AuditEvent.application_id == application_id, AuditEvent.kind == "application.returned")
+        .order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    return str(((event.data or {}).get("answers") or {}).get("reason") or "") if event else ""
+
+
+def staff_text(kind: str, locale: str, **params) -> str:
+    """A reminder, incident or escalation for staff, in two SMS at most."""
+    from engine.sms import fit
+
+    return fit(TEXTS[kind][locale], **params)
+
+
 def for_staff(kind: str, key: str, user: User, app: Application, params: dict) -> list[int]:
     locale = user.locale if user.locale in ("lo", "en") else "lo"
     task = _pick(params.get("task"), locale)
-    body = TEXTS[kind][locale].format(code=display_code(app.tracking_code), task=task, due=params.get("due"),
-                                      who=params.get("who") or "-")
+    body = staff_text(kind, locale, code=display_code(app.tracking_code), task=task, due=params.get("due"),
+                      who=params.get("who") or "-")
     ids = []
     for channel, recipient in user_addresses(user).items():
         nid = _add(f"{key}:{user.id}", channel, recipient, kind=kind, application_id=app.id, user_id=user.id,
@@ -194,8 +235,8 @@ def for_supervisors(kind: str, key: str, app: Application, params: dict) -> list
 def for_centre(kind: str, key: str, app: Application, params: dict) -> list[int]:
     """A staff notification with nobody to address: stays on the centre's outbox (channel 'web')."""
     locale = "lo"
-    body = TEXTS[kind][locale].format(code=display_code(app.tracking_code), task=_pick(params.get("task"), locale),
-                                      due=params.get("due"), who=params.get("who") or "-")
+    body = staff_text(kind, locale, code=display_code(app.tracking_code), task=_pick(params.get("task"), locale),
+                      due=params.get("due"), who=params.get("who") or "-")
     nid = _add(f"{key}:centre", "web", f"centre {app.centre_id}", kind=kind, application_id=app.id,
                centre_id=app.centre_id, locale=locale, subject=body[:300], body=body)
     return [nid] if nid else []

@@ -15,16 +15,15 @@ from engine.tracking import normalize
 
 def inbox(actor: Actor, *, service_id: str | None = None, status: str | None = None, mine: bool = False,
           overdue_only: bool = False, limit: int = 200) -> list[tuple[Task, Application]]:
-    """Ready tasks of the actor's centre and office roles (supervisors: every task), overdue first."""
+    """Ready staff tasks of the actor's centre and office roles (supervisors: every staff task), overdue
+    first. The applicant's own tasks (answering a return) are never in a staff inbox: they are the citizen's
+    to do; the desk sees those cases in `waiting_for_applicant`."""
     if actor.kind != "staff" or not actor.centre_id:
         return []
     stmt = (select(Task, Application).join(Application, Application.id == Task.application_id)
-            .where(Task.centre_id == actor.centre_id, Task.state == TASK_READY))
+            .where(Task.centre_id == actor.centre_id, Task.state == TASK_READY, Task.office_role != APPLICANT))
     if "supervisor" not in actor.roles:
-        roles = set(actor.roles)
-        if "front_desk" in roles:
-            roles.add(APPLICANT)
-        stmt = stmt.where(Task.office_role.in_(sorted(roles)))
+        stmt = stmt.where(Task.office_role.in_(sorted(actor.roles)))
     if service_id:
         stmt = stmt.where(Application.service_id == service_id)
     if status == "claimed":
@@ -39,6 +38,17 @@ def inbox(actor: Actor, *, service_id: str | None = None, status: str | None = N
     overdue_first = case((Task.due_date < today, 0), else_=1)
     stmt = stmt.order_by(overdue_first, Task.due_date, Task.created_at).limit(limit)
     return list(db.session.execute(stmt).all())
+
+
+def waiting_for_applicant(actor: Actor, limit: int = 100) -> list[tuple[Application, str | None]]:
+    """Applications of the actor's centre returned to their applicant, with the reason the office gave
+    (front desk and supervisors), oldest first: the desk answers the citizen's questions about them."""
+    if actor.kind != "staff" or not actor.centre_id or not {"front_desk", "supervisor"} & set(actor.roles):
+        return []
+    apps = db.session.execute(select(Application).where(
+        Application.centre_id == actor.centre_id, Application.status == "returned")
+        .order_by(Application.submitted_at).limit(limit)).scalars()
+    return [(a, last_return_reason(a.id)) for a in apps]
 
 
 def application_for(actor: Actor, application_id: int) -> Application:

@@ -31,9 +31,15 @@ def current_user() -> User | None:
 
 
 def current_actor() -> Actor | None:
+    """The session's user as an Actor whose locale is the page's language (not the account's stored one),
+    so every message the engine writes for this request is in the language the person is reading."""
     if "actor" not in g:
+        from dataclasses import replace
+
+        from web.i18n import lang
+
         user = current_user()
-        g.actor = actor_for(user) if user else None
+        g.actor = replace(actor_for(user), locale=lang()) if user else None
     return g.actor
 
 

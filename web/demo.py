@@ -12,18 +12,18 @@ from engine.models import User
 DEMO_PASSWORD = "demo-pass-2026"
 # (username, name, centre, roles)
 DEMO_STAFF = [
-    ("desk.xs", "ນາງ ແສງເດືອນ (Front desk)", "xaysettha", ["front_desk"]),
-    ("officer.xs", "ທ້າວ ບຸນມີ (Officer)", "xaysettha",
+    ("desk.xs", "ນາງ ແສງເດືອນ", "xaysettha", ["front_desk"]),
+    ("officer.xs", "ທ້າວ ບຸນມີ", "xaysettha",
      ["home_affairs_officer", "public_security_officer", "public_works_officer", "commerce_officer",
       "land_officer", "tourism_officer", "village_office"]),
-    ("approver.xs", "ທ່ານ ສົມພອນ (Approver)", "xaysettha", ["approver"]),
-    ("cashier.xs", "ນາງ ມະນີ (Cashier)", "xaysettha", ["cashier"]),
-    ("supervisor.xs", "ທ່ານ ຄຳມາ (Supervisor)", "xaysettha", ["supervisor", "front_desk"]),
-    ("desk.ctb", "ນາງ ນ້ອຍ (Front desk, Chanthabouly)", "chanthabouly", ["front_desk"]),
-    ("monitor.vte", "ທ່ານ ວິໄລ (Monitor, Vientiane Capital)", "vte", ["monitor"]),
-    ("monitor.moha", "ທ່ານ ນິສິດ (Monitor, Ministry)", "moha", ["monitor"]),
-    ("designer", "ທ້າວ ພູວົງ (Process designer)", "moha", ["designer"]),
-    ("admin", "ນາງ ດາລາ (Administrator)", "moha", ["admin"]),
+    ("approver.xs", "ທ່ານ ສົມພອນ", "xaysettha", ["approver"]),
+    ("cashier.xs", "ນາງ ມະນີ", "xaysettha", ["cashier"]),
+    ("supervisor.xs", "ທ່ານ ຄຳມາ", "xaysettha", ["supervisor", "front_desk"]),
+    ("desk.ctb", "ນາງ ນ້ອຍ", "chanthabouly", ["front_desk"]),
+    ("monitor.vte", "ທ່ານ ວິໄລ", "vte", ["monitor"]),
+    ("monitor.moha", "ທ່ານ ນິສິດ", "moha", ["monitor"]),
+    ("designer", "ທ້າວ ພູວົງ", "moha", ["designer"]),
+    ("admin", "ນາງ ດາລາ", "moha", ["admin"]),
 ]
 DEMO_CITIZEN = ("02055551234", "ທ້າວ ສົມຊາຍ ພົມມະຈັນ")
 

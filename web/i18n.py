@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
-from babel.numbers import format_decimal
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 
@@ -37,10 +36,11 @@ def pick(text, locale: str | None = None) -> str:
 
 
 def format_kip(amount, locale: str | None = None) -> str:
-    """Kip as Lao text writes it: '1.500.000 ກີບ' (Babel's lo grouping), '1,500,000 kip' in English."""
-    locale = locale or lang()
-    number = format_decimal(int(amount or 0), locale="lo" if locale == "lo" else "en")
-    return f"{number} ກີບ" if locale == "lo" else f"{number} kip"
+    """Kip as Lao text writes it: '1.500.000 ກີບ' (Babel's lo grouping), '1,500,000 kip' in English
+    (engine.money.format_kip in the page's language)."""
+    from engine.money import format_kip as _format
+
+    return _format(amount, locale or lang())
 
 
 def format_date(value, locale: str | None = None) -> str:
@@ -73,3 +73,6 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(pick=pick, lang=lang, LANGUAGES=LANGUAGES)
     app.jinja_env.filters.update(kip=format_kip, date=format_date, datetime=format_datetime)
+    from web.display import init_display
+
+    init_display(app)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from functools import lru_cache
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -114,11 +113,13 @@ _MSG = {
     "number": ("ກະລຸນາໃສ່ຕົວເລກ", "Enter a number"),
     "integer": ("ກະລຸນາໃສ່ຈຳນວນເຕັມເປັນກີບ", "Enter a whole amount in kip"),
     "range": ("ຕ້ອງຢູ່ລະຫວ່າງ {min} ແລະ {max}", "Must be between {min} and {max}"),
-    "date": ("ກະລຸນາໃສ່ວັນທີ (ປີ-ເດືອນ-ວັນ)", "Enter a date (YYYY-MM-DD)"),
+    "date": ("ກະລຸນາໃສ່ວັນທີ ເປັນ ວັນ/ເດືອນ/ປີ (ຕົວຢ່າງ 31/01/2026)", "Enter a date as dd/mm/yyyy (e.g. 31/01/2026)"),
     "choice": ("ກະລຸນາເລືອກໜຶ່ງໃນລາຍການ", "Choose one of the options"),
     "yes_no": ("ກະລຸນາເລືອກ ແມ່ນ ຫຼື ບໍ່", "Choose yes or no"),
     "phone": ("ເບີໂທບໍ່ຖືກຕ້ອງ (ຕົວຢ່າງ 020 5555 1234)", "Not a valid Lao phone number (e.g. 020 5555 1234)"),
-    "national_id": ("ເລກບັດປະຈຳຕົວບໍ່ຖືກຕ້ອງ", "Not a valid ID number (6 to 20 letters or digits)"),
+    "national_id": ("ເລກບັດປະຈຳຕົວບໍ່ຖືກຕ້ອງ (ຕົວອັກສອນ ຫຼື ຕົວເລກ 6 ຫາ 20 ຕົວ)",
+                    "Not a valid ID number (6 to 20 letters or digits)"),
+    "file_too_large": ("ໄຟລ໌ໃຫຍ່ເກີນ {max} MB", "The file is larger than {max} MB"),
     "file": ("ກະລຸນາແນບເອກະສານ", "Attach a document"),
     "unknown": ("ຊ່ອງນີ້ບໍ່ມີໃນແບບຟອມ", "This field is not part of the form"),
     "money_max": ("ຈຳນວນເງິນຕ້ອງບໍ່ເກີນ {max} ກີບ", "The amount must be at most {max} kip"),
@@ -183,21 +184,33 @@ class _Money(fields.Field):
 
 
 class _Date(fields.Field):
+    """A day: dd/mm/yyyy as Lao forms write it, or ISO 8601 (API clients); stored as ISO 8601."""
+
     def _deserialize(self, value, attr, data, **kwargs):
+        from engine.dayformat import parse_day
+
         try:
-            return date.fromisoformat(str(value).strip()).isoformat()
+            return parse_day(str(value)).isoformat()
         except ValueError as exc:
             raise ValidationError(self.error_messages["invalid_date"]) from exc
 
 
 class _Document(fields.Field):
-    """A stored upload, referenced by the metadata the document store returned."""
+    """A stored upload, referenced by the metadata the document store returned; no larger than the field's
+    declared `max_size_mb` (bytes counted from the stored size)."""
+
+    def __init__(self, *args, max_bytes: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
 
     def _deserialize(self, value, attr, data, **kwargs):
         items = value if isinstance(value, list) else [value]
         for item in items:
             if not isinstance(item, dict) or not isinstance(item.get("id"), str | int):
                 raise ValidationError(self.error_messages["invalid_file"])
+            size = item.get("size")
+            if self.max_bytes and isinstance(size, int) and size > self.max_bytes:
+                raise ValidationError(self.error_messages["file_too_large"])
         return value
 
 
@@ -245,7 +258,10 @@ def _field_for(spec: dict, locale: str) -> fields.Field:
         msgs["invalid_id"] = msgs["invalid"] = message("national_id", locale)
         return _NationalId(required=spec["required"], error_messages=msgs)
     msgs["invalid_file"] = msgs["required"] = message("file", locale)
-    return _Document(required=spec["required"], error_messages=msgs)
+    limit_mb = spec.get("max_size_mb")
+    msgs["file_too_large"] = message("file_too_large", locale, max=limit_mb)
+    return _Document(required=spec["required"], error_messages=msgs,
+                     max_bytes=int(limit_mb * 1024 * 1024) if limit_mb else None)
 
 
 def check_fee(form: dict, clean: dict, fee: int, locale: str = "lo") -> dict[str, str]:

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import segno
 from babel.dates import format_date as _babel_date
-from babel.numbers import format_decimal
 from fpdf import FPDF, FontFace, TextStyle
 from fpdf.enums import XPos, YPos
 
@@ -36,7 +35,7 @@ LABELS = {
     "applicant": ("ຜູ້ຍື່ນຄຳຮ້ອງ", "Applicant"),
     "channel": ("ຊ່ອງທາງ", "Channel"),
     "documents": ("ເອກະສານທີ່ໄດ້ຮັບ", "Documents received"),
-    "uploads": ("ໄຟລ໌ທີ່ແນບມາ", "Attached files"),
+    "checklist": ("ເອກະສານທີ່ບໍລິການນີ້ຕ້ອງການ (ນຳຕົ້ນສະບັບມາ)", "Documents this service requires (bring the originals)"),
     "scan": ("ສະແກນ QR ເພື່ອຕິດຕາມສະຖານະຄຳຮ້ອງຂອງທ່ານ", "Scan the QR code to follow your application"),
     "keep": ("ກະລຸນາເກັບໃບຮັບນີ້ໄວ້ ແລະ ນຳມາເມື່ອມາຮັບເອກະສານ",
              "Please keep this receipt and bring it when you collect your document"),
@@ -64,8 +63,9 @@ def pick(text, locale: str) -> str:
 
 
 def kip(amount, locale: str) -> str:
-    number = format_decimal(int(amount or 0), locale="lo" if locale == "lo" else "en")
-    return f"{number} ກີບ" if locale == "lo" else f"{number} kip"
+    from engine.money import format_kip
+
+    return format_kip(amount, locale)
 
 
 def day(value, locale: str) -> str:
@@ -179,14 +179,17 @@ def render_receipt(info: dict) -> bytes:
     pdf.field(label("fee", loc), kip(info.get("fee_amount"), loc))
     pdf.field(label("channel", loc), label(info.get("channel") or "online", loc))
     pdf.rule()
+    # only what was actually attached is "received"; the rest is listed as still to bring
     pdf.para(label("documents", loc), size=11, style="B")
-    for item in info.get("documents") or []:
-        pdf.para("•  " + pick(item, loc), size=10.5)
-    if info.get("uploads"):
+    for item in info.get("received") or []:
+        pdf.para("•  " + pick(item["label"], loc) + "  (" + ", ".join(item["files"]) + ")", size=10.5)
+    if not info.get("received"):
+        pdf.para("–", size=10.5)
+    if info.get("checklist"):
         pdf.ln(1)
-        pdf.para(label("uploads", loc), size=11, style="B")
-        for name in info["uploads"]:
-            pdf.para("•  " + name, size=10)
+        pdf.para(label("checklist", loc), size=11, style="B")
+        for item in info["checklist"]:
+            pdf.para("•  " + pick(item, loc), size=10.5)
     pdf.rule()
     pdf.para(label("scan", loc), size=10)
     pdf.set_font(LATIN, "", 9)

@@ -208,8 +208,10 @@ def _task_for(task_id: str, actor: Actor) -> tuple[Task, Application]:
 
 
 def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "complete", reason: str | None = None,
-                  expected_version: int | None = None) -> Application:
-    """Complete a user task with its form's answers. `action` 'return' or 'reject' sets the form's decision."""
+                  expected_version: int | None = None, audit_note: dict | None = None) -> Application:
+    """Complete a user task with its form's answers. `action` 'return' or 'reject' sets the form's decision.
+    `audit_note`: what the clerk explicitly confirmed (e.g. an amount different from the fee), written into
+    the completion's audit event in the same transaction."""
     row, app = _task_for(task_id, actor)
     if expected_version is not None and expected_version != app.version:
         raise Conflict()
@@ -260,7 +262,8 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
         _finish(app, service, workflow, before, reached, actor, completed_task_id=row.id)
         kind = {"complete": "task.completed", "return": "application.returned", "reject": "application.rejected"}
         record(kind[action], actor, f"{row.bpmn_id}", application_id=app.id, centre_id=app.centre_id,
-               data={"task": row.bpmn_id, "form": row.form_id, "answers": _audit_safe(clean)})
+               data={"task": row.bpmn_id, "form": row.form_id, "answers": _audit_safe(clean),
+                     **({"confirmed": audit_note} if audit_note else {})})
         db.session.flush()
     _cache_after_commit(app)
     return app

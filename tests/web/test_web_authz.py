@@ -37,6 +37,7 @@ ROUTES = [
     ("/my/<int:app_id>", "POST", "/my/{app}", {"anon": "login", "other_citizen": 404, "desk": 403, "citizen": 422}),
     ("/staff/", "GET", "/staff/",
      {"anon": "login", "citizen": 403, "desk": 200, "officer": 200, "other_centre": 200, "supervisor": 200}),
+    ("/staff/inbox", "GET", "/staff/inbox", {"anon": 301, "citizen": 301, "desk": 301}),
     ("/staff/tasks/<task_id>", "GET", "/staff/tasks/{task}",
      {"anon": "login", "citizen": 403, "desk": 200, "officer": 403, "other_centre": 404, "supervisor": 200}),
     ("/staff/tasks/<task_id>", "POST", "/staff/tasks/{task}",

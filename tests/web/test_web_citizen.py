@@ -58,7 +58,7 @@ def test_form_renders_every_field_type(client):
     login(client, CITIZEN)
     html = client.get(APPLY_URL).get_data(as_text=True)
     assert 'type="file"' in html and 'enctype="multipart/form-data"' in html
-    assert 'type="date"' in html and 'type="tel"' in html and 'type="radio"' in html
+    assert 'data-date-input' in html and 'type="date"' not in html and 'type="tel"' in html and 'type="radio"' in html
     assert '<label for="f-applicant_name">' in html
     # construction permit has number/money/yes-no fields
     html = client.get("/centres/xaysettha/services/construction_permit/apply").get_data(as_text=True)

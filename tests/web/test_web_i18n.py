@@ -14,7 +14,7 @@ from tests.web.web_helpers import CITIZEN, login
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 SOURCES = [WEB / "blueprints" / f"{name}.py" for name in ("citizen", "staff", "auth", "public")] + [
-    WEB / "forms_render.py"]
+    WEB / "forms_render.py", WEB / "display.py", WEB / "submissions.py"]
 TEMPLATES = [WEB / "templates" / "base.html"] + [
     p for area in ("forms", "public", "citizen", "staff", "auth", "errors")
     for p in sorted((WEB / "templates" / area).glob("*.html"))]

@@ -204,7 +204,7 @@ def test_whole_path_through_the_ui_with_fee(app, client, submitted):
         assert client.post(f"/staff/tasks/{task}", data=data).status_code == 302
     task = first_task(client, "cashier.xs")
     html = client.get(f"/staff/tasks/{task}").get_data(as_text=True)
-    assert 'name="amount_paid"' in html and 'value="25000"' in html  # the fee is proposed
+    assert 'name="amount_paid"' in html and 'value="25.000"' in html  # the fee is proposed, as Lao writes it
     bad = client.post(f"/staff/tasks/{task}", data={"receipt_number": "", "amount_paid": "abc"})
     assert bad.status_code == 422
     assert client.post(f"/staff/tasks/{task}", data={"receipt_number": "R-77", "amount_paid": "25.000"}).status_code == 302

@@ -42,7 +42,7 @@ SHARED = {  # form id -> {field: (type, required or None for "either")}
                         "decision": ("choice", True), "reason": ("long_text", None)},
     "approval_decision": {"decision": ("choice", True), "reason": ("long_text", None)},
     "fee_payment": {"receipt_number": ("text", True), "amount_paid": ("money", True)},
-    "certificate_issue": {"certificate_number": ("text", True), "handed_over": ("yes_no", True)},
+    "certificate_issue": {"handed_over": ("yes_no", True)},
     "provide_documents": {"response": ("long_text", True), "documents": ("file", False)},
 }
 DECISIONS = {"document_check": {"approve", "return", "reject"}, "officer_review": {"approve", "return", "reject"},
@@ -308,7 +308,7 @@ def form_data(form, decision):
         "site_inspection": {"inspection_date": "2026-03-02", "findings": "ok", "decision": decision, "reason": ""},
         "approval_decision": {"decision": "reject" if decision == "reject" else "approve", "reason": ""},
         "fee_payment": {"receipt_number": "R-1", "amount_paid": 1000},
-        "certificate_issue": {"certificate_number": "C-1", "handed_over": True},
+        "certificate_issue": {"handed_over": True},
         "provide_documents": {"response": "ເພີ່ມແລ້ວ"},
         "village_certification": {"certified": True, "village_chief_name": "ທ້າວ ກ"},
         "title_verification": {"title_number": "T-1", "title_accurate": True},

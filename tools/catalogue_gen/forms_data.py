@@ -93,7 +93,6 @@ FORMS = [
         F("amount_paid", "money", "ຈຳນວນເງິນທີ່ຊຳລະ (ກີບ)", "Amount paid (kip)", min=0),
     ]),
     form("certificate_issue", "ການມອບເອກະສານ", "Certificate hand-out", [
-        F("certificate_number", "text", "ເລກທີເອກະສານ", "Certificate number", max_length=40),
         F("handed_over", "yes_no", "ມອບໃຫ້ຜູ້ຍື່ນຄຳຮ້ອງແລ້ວ", "Handed over to the applicant"),
     ]),
     form("provide_documents", "ສົ່ງເອກະສານເພີ່ມເຕີມ", "Provide missing documents", [

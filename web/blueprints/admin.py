@@ -430,13 +430,15 @@ def audit():
         stmt = stmt.where(AuditEvent.kind.like(f"{kind}.%"))
     elif kind:
         stmt = stmt.where(AuditEvent.kind == kind)
+    from engine.dayformat import parse_day
+
     try:
         if args.get("from"):
-            stmt = stmt.where(AuditEvent.at >= _local_bounds(date.fromisoformat(args["from"])))
+            stmt = stmt.where(AuditEvent.at >= _local_bounds(parse_day(args["from"])))
         if args.get("to"):
-            stmt = stmt.where(AuditEvent.at < _local_bounds(date.fromisoformat(args["to"]), end=True))
+            stmt = stmt.where(AuditEvent.at < _local_bounds(parse_day(args["to"]), end=True))
     except ValueError:
-        errors.append(_("Dates must look like 2026-01-31."))
+        errors.append(_("Dates must look like 31/01/2026 (day/month/year)."))
     page = parse_int(args.get("page"), default=1, minimum=1, maximum=MAX_AUDIT_PAGE)
     rows = list(db.session.execute(stmt.order_by(AuditEvent.id.desc()).offset((page - 1) * AUDIT_PAGE)
                                    .limit(AUDIT_PAGE + 1)).scalars())
@@ -444,31 +446,49 @@ def audit():
     rows = rows[:AUDIT_PAGE]
     kinds = sorted(db.session.execute(select(AuditEvent.kind).distinct()).scalars())
     filters = {k: args.get(k, "") for k in ("centre", "user", "kind", "from", "to")}
+    from engine.models import Application
+    from engine.tracking import display as display_code
+
+    visible = admin_centres.visible(actor)
+    app_ids = {e.application_id for e in rows if e.application_id}
+    codes = {i: display_code(c) for i, c in db.session.execute(
+        select(Application.id, Application.tracking_code).where(Application.id.in_(app_ids)))} if app_ids else {}
+    centre_names = {c.id: (c.name_lo if lang() == "lo" else c.name_en) for c in db.session.query(Centre).all()}
     return render_template("admin/audit.html", events=[(e, changes(e.data)) for e in rows], page=page, more=more,
                            filters=filters, kinds=kinds, groups=KIND_GROUPS, errors=errors,
-                           centres=admin_centres.visible(actor))
+                           centres=visible, codes=codes, centre_names=centre_names)
 
 
 MAX_AUDIT_PAGE = 100_000  # keeps OFFSET inside every database's integer range
 
 
-def changes(data: dict) -> list[tuple[str, str, str]]:
-    """(field, before, after) for an event with before/after; other data as (key, '', value)."""
-    data = data or {}
-    if "before" in data and "after" in data:
-        before, after = data["before"] or {}, data["after"] or {}
-        out = []
-        for key in list(after) + [k for k in before if k not in after]:
-            if before.get(key) != after.get(key):
-                out.append((key, _short(before.get(key)), _short(after.get(key))))
-        return out
-    return [(k, "", _short(v)) for k, v in data.items()]
+def changes(data) -> list[tuple[str, str, str]]:
+    """(field, before, after) rows for an event's details, whatever shape its data has: before/after mappings
+    (field by field), before/after plain values (one row), or any other data (key, '', value). Never raises:
+    one odd event must not take down the page."""
+    from web.display import value
+
+    try:
+        if not isinstance(data, dict):
+            return [("", "", value(data))] if data not in (None, "", {}) else []
+        if "before" in data and "after" in data:
+            before, after = data["before"], data["after"]
+            rest = [(str(k), "", value(v)) for k, v in data.items() if k not in ("before", "after")]
+            if isinstance(before, dict | type(None)) and isinstance(after, dict | type(None)):
+                before, after = before or {}, after or {}
+                out = []
+                for key in list(after) + [k for k in before if k not in after]:
+                    if before.get(key) != after.get(key):
+                        out.append((str(key), _short(value(before.get(key))), _short(value(after.get(key)))))
+                return rest + out
+            return rest + [("", _short(value(before)), _short(value(after)))]
+        return [(str(k), "", _short(value(v))) for k, v in data.items()]
+    except Exception:  # noqa: BLE001 - shown as raw text rather than failing the whole audit page
+        return [("", "", _short(json.dumps(data, ensure_ascii=False, default=str)))]
 
 
-def _short(value) -> str:
-    if value is None:
-        return "—"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+def _short(text) -> str:
+    text = "—" if text is None else str(text)
     return text if len(text) <= 400 else text[:400] + "…"
 
 

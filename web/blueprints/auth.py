@@ -22,8 +22,19 @@ def safe_next(target: str | None) -> str | None:
     return same_site_path(target)
 
 
-def _home_for(actor) -> str:
+# platform roles that have their own landing page; anyone holding an office role lands on the inbox
+LANDING = (("monitor", "monitor.index"), ("designer", "designer.index"), ("admin", "admin.index"))
+
+
+def home_for(actor) -> str:
+    """The page a person starts from after login: the inbox for those with tasks (office roles, supervisors),
+    else the page of their platform role (monitor → dashboard, designer → designer, admin → administration)."""
     if actor and actor.kind == "staff":
+        others = set(actor.roles) - {role for role, _endpoint in LANDING}
+        if not others:
+            for role, endpoint in LANDING:
+                if role in actor.roles:
+                    return url_for(endpoint)
         return url_for("staff.inbox")
     return url_for("citizen.my_applications")
 
@@ -44,7 +55,7 @@ def login():
     result = check_login(username, request.form.get("password", ""))
     if result.status == OK:
         _sign_in(result.user)
-        return redirect(next_url or _home_for(current_actor()))
+        return redirect(next_url or home_for(current_actor()))
     if result.status == LOCKED:
         error = _("Too many failed attempts: this account is locked for 15 minutes")
     else:

@@ -21,7 +21,8 @@ from engine.queries import (
 )
 from engine.runtime.commands import resubmit
 from engine.runtime.specs import compiled
-from web.auth import current_actor, login_required
+from engine.search import search_services
+from web.auth import current_actor, current_user, login_required
 from web.blueprints.public import qr_svg
 from web.forms_render import read_submission, submit_application
 from web.i18n import lang
@@ -56,7 +57,9 @@ def centres():
         by_parent.setdefault(c.parent_id, []).append(c)
     ministries = [c for c in all_centres if c.level == "ministry"]
     provinces = [c for c in all_centres if c.level == "province"]
-    return render_template("citizen/centres.html", ministries=ministries, provinces=provinces, by_parent=by_parent)
+    query = (request.args.get("q") or "").strip()[:100]
+    return render_template("citizen/centres.html", ministries=ministries, provinces=provinces, by_parent=by_parent,
+                           query=query, results=search_services(query) if query else None)
 
 
 @bp.get("/centres/<centre_id>")
@@ -85,7 +88,7 @@ def apply(centre_id: str, service_id: str):
     offer = _offer(c.id, service_id)
     form = application_form(offer)
     actor = current_actor()
-    values, errors = {}, {}
+    values, errors = _prefilled(form, current_user()), {}
     if request.method == "POST":
         app, values, errors = submit_application(form, request, service_id=service_id, centre_id=c.id,
                                                  actor=actor, channel="online", applicant_id=actor.user_id)
@@ -93,6 +96,15 @@ def apply(centre_id: str, service_id: str):
             return redirect(url_for("citizen.receipt", app_id=app.id))
     return render_template("citizen/apply.html", centre=c, offer=offer, form=form, values=values,
                            errors=errors), (422 if errors else 200)
+
+
+def _prefilled(form: dict, user) -> dict:
+    """What the account already knows: the citizen's phone number in every phone field (they may change it)."""
+    from web.display import phone
+
+    if user is None or not user.phone:
+        return {}
+    return {f["name"]: phone(user.phone) for f in form["fields"] if f["type"] == "phone"}
 
 
 def _mine(app_id: int):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import click
 from babel.numbers import format_decimal
@@ -17,7 +17,7 @@ from engine.models import Centre
 from engine.stats import TTLCache, centre_tree, descendants, figures, home_centre, local_today, public_summary
 from engine.stats import visible_centres as visible_for
 from web.auth import current_actor, roles_required
-from web.i18n import lang, pick
+from web.i18n import format_date, lang, pick
 
 bp = Blueprint("monitor", __name__, cli_group="monitor")
 
@@ -53,21 +53,28 @@ def _scope_ids(root: str, visible: set[str] | None) -> list[str] | None:
 
 def _parse_range() -> tuple[date | None, date | None, str | None]:
     start, end, error = None, None, None
+    from engine.dayformat import parse_day
+
     try:
         if request.args.get("from"):
-            start = date.fromisoformat(request.args["from"])
+            start = parse_day(request.args["from"])
         if request.args.get("to"):
-            end = date.fromisoformat(request.args["to"])
+            end = parse_day(request.args["to"])
     except ValueError:
-        error = _("Dates must look like 2026-01-31.")
+        error = _("Dates must look like 31/01/2026 (day/month/year).")
         start = end = None
     return start, end, error
 
 
 def _dashboard(root: str, ids: list[str] | None, start: date | None, end: date | None, today: date) -> dict:
     key = ("dash", root, tuple(ids) if ids is not None else None, start, end, today)
-    return _cache().get_or_compute(key, lambda: figures(ids, today=today, range_start=start, range_end=end),
+    return _cache().get_or_compute(key, lambda: _stamped(figures(ids, today=today, range_start=start, range_end=end)),
                                  ttl=_ttl(public=False))
+
+
+def _stamped(data: dict) -> dict:
+    """Figures with the moment they were computed (UTC), shown as 'as of' so a cached or offline copy says its age."""
+    return {**data, "computed_at": datetime.now(UTC)}
 
 
 def _centre_or_404(centre_id: str) -> Centre:
@@ -95,7 +102,9 @@ def bar_chart(points: list[dict], label_key: str, title: str, label_fmt=None) ->
     """A server-rendered SVG bar chart: received (light bars) and completed (dark bars) side by side."""
     width, height, left, bottom, top = 340, 170, 30, 22, 10
     n = max(len(points), 1)
-    top_value = max([max(p["received"], p["completed"]) for p in points] + [1])
+    peak = max([max(p["received"], p["completed"]) for p in points] + [1])
+    # the axis top is even, so the three gridlines (0, half, top) fall on whole numbers and are labelled exactly
+    top_value = peak + (peak % 2)
     slot = (width - left - 4) / n
     bar = max(slot / 2 - 0.6, 0.8)
     plot_h = height - bottom - top
@@ -105,7 +114,7 @@ def bar_chart(points: list[dict], label_key: str, title: str, label_fmt=None) ->
         y = top + plot_h * (1 - frac)
         parts.append(f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
         parts.append(f'<text x="{left - 3}" y="{y + 3:.1f}" class="axis" text-anchor="end">'
-                     f'{escape(num(round(top_value * frac)))}</text>')
+                     f'{escape(num(top_value * frac))}</text>')
     for i, p in enumerate(points):
         x = left + 2 + i * slot
         for j, key in enumerate(("received", "completed")):
@@ -113,7 +122,7 @@ def bar_chart(points: list[dict], label_key: str, title: str, label_fmt=None) ->
             parts.append(f'<rect class="{key}" x="{x + j * (bar + 0.6):.1f}" y="{top + plot_h - h:.1f}" '
                          f'width="{bar:.1f}" height="{h:.1f}"><title>{escape(_fmt(p[label_key], label_fmt))}: '
                          f'{escape(num(p[key]))}</title></rect>')
-    fmt = label_fmt or (lambda d: d.strftime("%d/%m"))
+    fmt = label_fmt or _short_day
     for i in (0, n // 2, n - 1):
         if 0 <= i < len(points):
             x = left + 2 + i * slot + slot / 2
@@ -124,8 +133,15 @@ def bar_chart(points: list[dict], label_key: str, title: str, label_fmt=None) ->
     return Markup("".join(parts))
 
 
+def _short_day(value) -> str:
+    """'1 ພ.ຈ.' / 'Nov 1': the same date style as the rest of the page, in its language."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("MMMd", value, locale=lang())
+
+
 def _fmt(value, fmt) -> str:
-    return fmt(value) if fmt else value.strftime("%d/%m/%Y")
+    return fmt(value) if fmt else format_date(value)
 
 
 @bp.app_template_global()
@@ -276,7 +292,7 @@ def _public(root: str | None) -> dict:
     today = local_today()
     ids = None if root is None else _scope_ids(root, None)
     key = ("public", root, today)
-    return _cache().get_or_compute(key, lambda: public_summary(ids, today=today), ttl=_ttl(public=True))
+    return _cache().get_or_compute(key, lambda: _stamped(public_summary(ids, today=today)), ttl=_ttl(public=True))
 
 
 def _public_response(html: str) -> Response:
@@ -313,7 +329,18 @@ def transparency_export(centre_id: str):
 
 @bp.get("/sw.js")
 def service_worker():
-    resp = current_app.send_static_file("sw.js")
+    import hashlib
+    import json
+    from pathlib import Path
+
+    assets = current_app.extensions["odsc_assets"]
+    shell = [url_for("static", filename=name) for name in (
+        "css/app.css", "monitor/monitor.css", "monitor/register-sw.js", "monitor/icon-192.png",
+        "fonts/noto-sans-lao-lao-400-normal.woff2", "fonts/noto-sans-lao-lao-700-normal.woff2")]
+    version = hashlib.sha256("".join(sorted(assets.names.values())).encode()).hexdigest()[:10]
+    text = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
+    text = text.replace("__VERSION__", version).replace("__SHELL__", json.dumps(shell + ["/manifest.webmanifest"]))
+    resp = make_response(text)
     resp.headers["Content-Type"] = "application/javascript; charset=utf-8"
     resp.headers["Service-Worker-Allowed"] = "/"
     resp.headers["Cache-Control"] = "no-cache"

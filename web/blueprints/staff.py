@@ -15,10 +15,12 @@ from engine.queries import (
     centre_offers,
     centre_staff,
     history,
+    last_return_reason,
     local_today,
     milestone_events,
     milestone_labels,
     task_for,
+    waiting_for_applicant,
 )
 from engine.queries import (
     inbox as inbox_query,
@@ -28,8 +30,8 @@ from engine.runtime.commands import add_comment, claim, complete_task, reassign,
 from engine.runtime.specs import compiled
 from web.auth import current_actor, login_required, roles_required
 from web.blueprints.citizen import application_form, receipt_context
-from web.forms_render import DECISION, documents_of, read_submission, submit_application
-from web.i18n import lang
+from web.forms_render import DECISION, all_errors, documents_of, read_submission, submit_application
+from web.i18n import format_kip, lang
 from web.uploads import document_response, load_upload
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -84,7 +86,18 @@ def inbox():
     return render_template("staff/inbox.html", items=items, offers=centre_offers(actor.centre_id) if actor.centre_id else [],
                            filters={"service": service_id or "", "status": status or "",
                                     "due": "overdue" if overdue else "", "mine": "1" if mine else ""},
-                           today=local_today())
+                           today=local_today(), waiting=_waiting_rows(actor, cache))
+
+
+def _waiting_rows(actor, cache: dict) -> list[dict]:
+    return [{"app": a, "reason": reason, "service": _names(cache, a.service_version_id)["name"]}
+            for a, reason in waiting_for_applicant(actor)]
+
+
+@bp.get("/inbox")
+def inbox_alias():
+    """/staff/inbox (as printed in older guides) is the inbox at /staff/."""
+    return redirect(url_for("staff.inbox", **request.args), 301)
 
 
 @bp.post("/tasks/<task_id>/claim")
@@ -138,14 +151,21 @@ def task(task_id: str):
     form = _task_form(row, app)
     decision = next((f for f in form["fields"] if f["name"] == DECISION and f["type"] == "choice"), None)
     values: dict = {}
-    for f in form["fields"]:
-        if f["type"] == "money" and f["name"].startswith("amount"):
-            values[f["name"]] = str(app.fee_amount or 0)
+    fee_field = next((f for f in form["fields"] if f["type"] == "money" and f["name"].startswith("amount")), None)
+    if fee_field is not None:
+        values[fee_field["name"]] = format_kip(app.fee_amount or 0, lang()).rsplit(" ", 1)[0]
     errors: dict = {}
     problem = None
     status = 200
+    differs = None
+    audit_note = None
     if request.method == "POST":
         answers, errors = read_submission(form, request.form, request.files, skip=(DECISION,))
+        if errors:
+            errors = all_errors(form, answers, errors, skip=(DECISION,))
+        differs, audit_note, fee_error = _check_fee(fee_field, answers, app)
+        if fee_error:
+            errors[fee_field["name"]] = fee_error
         values = {**request.form.to_dict(), **{k: v for k, v in answers.items() if isinstance(v, dict)}}
         chosen = request.form.get(DECISION)
         action = "complete"
@@ -159,7 +179,7 @@ def task(task_id: str):
                 answers[DECISION] = chosen
         if not errors:
             try:
-                complete_task(row.id, actor, answers, action=action, reason=reason)
+                complete_task(row.id, actor, answers, action=action, reason=reason, audit_note=audit_note)
             except InvalidData as exc:
                 errors = exc.errors
             except (Conflict, DomainError) as exc:
@@ -178,7 +198,25 @@ def task(task_id: str):
         "staff/task.html", task=row, app=app, defn=defn, form=form, decision=decision, values=values,
         errors=errors, problem=problem, ready=row.state == TASK_READY and problem is None,
         name=defn["tasks"].get(row.bpmn_id, {}).get("name"), app_form=application_form_of(defn),
+        differs=differs, fee_field=fee_field,
     ), status
+
+
+def _check_fee(field: dict | None, answers: dict, app) -> tuple[dict | None, dict | None, str | None]:
+    """The cashier's amount against the application's fee: (the difference to confirm, the audit note once
+    confirmed, the error to show). An amount other than the fee is refused until the clerk ticks the
+    confirmation for exactly that amount; the confirmation goes into the completion's audit event."""
+    if field is None or field["name"] not in answers:
+        return None, None, None
+    paid, fee = int(answers[field["name"]]), int(app.fee_amount or 0)
+    if paid == fee:
+        return None, None, None
+    differs = {"fee": fee, "paid": paid}
+    if request.form.get("confirm_amount") == str(paid):
+        return differs, {"amount_differs_from_fee": differs}, None
+    return differs, None, _("%(paid)s is not the fee of this application (%(fee)s). Correct the amount, or tick "
+                            "the box below to record a different amount.",
+                            paid=format_kip(paid, lang()), fee=format_kip(fee, lang()))
 
 
 def application_form_of(defn: dict) -> dict:
@@ -220,7 +258,9 @@ def case(app_id: int):
             if t.state == TASK_READY and t.office_role not in staff:
                 staff[t.office_role] = centre_staff(app.centre_id, t.office_role)
     return render_template(
-        "staff/case.html", app=app, defn=defn, form=application_form_of(defn), events=events,
+        "staff/case.html", return_reason=last_return_reason(app.id) if app.status == "returned" else None,
+        rejection=last_return_reason(app.id, "application.rejected") if app.status == "rejected" else None,
+        app=app, defn=defn, form=application_form_of(defn), events=events,
         documents=_documents(app, defn, events), tasks=tasks, staff=staff, labels=labels,
         milestones=milestone_events(app.id), names={u.id: u for users in staff.values() for u in users},
     )

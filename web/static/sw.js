@@ -1,18 +1,11 @@
-/* ODSC service worker: keeps the app shell and the last-seen dashboard for poor connections.
-   Served from /sw.js (site root scope). Pages are fetched network-first; when the network fails the
-   last copy of the same dashboard (or transparency page) is shown. Static files are cache-first. */
-const VERSION = "odsc-monitor-v1";
-const SHELL = [
-  "/static/css/app.css",
-  "/static/monitor/monitor.css",
-  "/static/monitor/register-sw.js",
-  "/static/monitor/icon-192.png",
-  "/static/monitor/icon-512.png",
-  "/static/fonts/noto-sans-lao-lao-400-normal.woff2",
-  "/static/fonts/noto-sans-lao-lao-700-normal.woff2",
-  "/manifest.webmanifest",
-];
-const PAGES = ["/monitor/", "/transparency/"];
+/* ODSC service worker: keeps the app shell and the last-seen public pages for poor connections.
+   Served from /sw.js (site root scope), which fills in VERSION and SHELL (the content-hashed static URLs).
+   Public pages (home, centres and services, a case's status page, dashboards, transparency) are fetched
+   network-first; when the network fails the last copy of the same page is shown, and the page itself says
+   when it was last updated. Static files are cache-first (their names change when their bytes do). */
+const VERSION = "odsc-__VERSION__";
+const SHELL = __SHELL__;
+const PAGES = ["/centres", "/status/", "/monitor/", "/transparency/", "/verify"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(VERSION).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -27,7 +20,8 @@ self.addEventListener("activate", (event) => {
 });
 
 function isPage(url) {
-  return PAGES.some((p) => url.pathname.startsWith(p)) && !url.pathname.endsWith(".csv");
+  return (url.pathname === "/" || PAGES.some((p) => url.pathname.startsWith(p))) && !url.pathname.endsWith(".csv")
+    && !url.pathname.endsWith("/apply");
 }
 
 self.addEventListener("fetch", (event) => {
@@ -37,7 +31,7 @@ self.addEventListener("fetch", (event) => {
   if (/^\/(login|logout|auth\/)/.test(url.pathname)) {
     // logging in or out: forget the dashboards seen under the previous account
     event.waitUntil(caches.open(VERSION).then((cache) => cache.keys().then((keys) =>
-      Promise.all(keys.filter((k) => new URL(k.url).pathname.startsWith("/monitor/")).map((k) => cache.delete(k))))));
+      Promise.all(keys.filter((k) => /^\/(monitor|centres)\b/.test(new URL(k.url).pathname)).map((k) => cache.delete(k))))));
     return;
   }
   if (request.method !== "GET") return;

@@ -1,6 +1,16 @@
-// Registers the service worker (app shell + last-seen dashboard for poor connections).
+// Registers the service worker (app shell + last-seen public pages for poor connections), and says so when
+// the page on screen is the copy saved on this phone because there is no connection.
 if ("serviceWorker" in navigator) {
   window.addEventListener("load", function () {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
   });
 }
+(function () {
+  function show() {
+    var note = document.getElementById("offline-note");
+    if (note) note.hidden = navigator.onLine;
+  }
+  window.addEventListener("online", show);
+  window.addEventListener("offline", show);
+  document.addEventListener("DOMContentLoaded", show);
+})();
