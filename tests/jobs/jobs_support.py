@@ -80,13 +80,9 @@ def japp(database_template, tmp_path):
 
 
 def jobs_redis_url(redis_url: str) -> str:
-    """A Redis database of our own (6..13, one per xdist worker), so flushing it disturbs nobody else."""
-    import os
-    import re
-
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    index = int(re.sub(r"\D", "", worker) or 0)
-    return re.sub(r"/\d*$", "", redis_url.rstrip("/")) + f"/{6 + index % 8}"
+    """The Redis database of this test run (TEST_REDIS_URL): tests that use Redis all run on one xdist
+    worker (tests/conftest.py groups them), so flushing it disturbs no other test and no other run."""
+    return redis_url
 
 
 @pytest.fixture
