@@ -26,6 +26,12 @@ def init_security(app: Flask) -> None:
     csrf.init_app(app)
     # explicit per app: the Limiter object is shared, and keeps the last app's setting otherwise
     app.config.setdefault("RATELIMIT_ENABLED", True)
+    # Redis down: count in this process instead of failing the request (the status page and login must keep
+    # answering); a storage error never becomes a 500
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("redis"):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
     limiter.init_app(app)
 
     @app.before_request
