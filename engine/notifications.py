@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import smtplib
 import urllib.error
 import urllib.request
@@ -55,9 +54,8 @@ TEXTS = {
 
 
 def cfg(key: str, default=None):
+    """A setting from the app config (typed by web.settings from the environment); `default` when unset."""
     value = current_app.config.get(key)
-    if value in (None, ""):
-        value = os.environ.get(key, default)
     return value if value not in (None, "") else default
 
 
@@ -285,7 +283,7 @@ def provider_for(channel: str):
                                float(cfg("SMS_GATEWAY_TIMEOUT", 10)))
     if chosen == "smtp":
         return SmtpProvider(cfg("SMTP_HOST"), int(cfg("SMTP_PORT", 25)), cfg("SMTP_USER"), cfg("SMTP_PASSWORD"),
-                            cfg("SMTP_FROM", "odsc@localhost"), str(cfg("SMTP_STARTTLS", "0")) in ("1", "true", "True"))
+                            cfg("SMTP_FROM", "odsc@localhost"), cfg("SMTP_STARTTLS", False) in (True, "1", "true", "True"))
     return OutboxProvider()
 
 
