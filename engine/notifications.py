@@ -21,10 +21,10 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, select, update
 
 from engine.db import db, is_postgres, utcnow
-from engine.jobs import queues
+from engine.jobs import leases, queues
 from engine.models import Application, User
 from engine.models.jobs import FAILED, PENDING, SENT, Notification
 
@@ -202,7 +202,12 @@ def for_centre(kind: str, key: str, app: Application, params: dict) -> list[int]
 # ---- providers --------------------------------------------------------------------------------------
 
 class ProviderError(Exception):
-    pass
+    """The provider did not take the message: it is retried with backoff."""
+
+
+class Unconfirmed(Exception):
+    """The message was handed over but the provider did not answer in time (a read timeout): it may have
+    been delivered, so it is not sent again (a slow SMS gateway would otherwise get it three times)."""
 
 
 class OutboxProvider:
@@ -237,8 +242,13 @@ class HttpSmsProvider:
                     raise ProviderError(f"SMS gateway answered {resp.status}")
         except urllib.error.HTTPError as exc:
             raise ProviderError(f"SMS gateway answered {exc.code}") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise ProviderError(f"SMS gateway unreachable: {exc}") from exc
+        except urllib.error.URLError as exc:  # urllib wraps failures before the request was sent
+            raise ProviderError(f"SMS gateway unreachable: {exc.reason}") from exc
+        except TimeoutError as exc:  # the request went out; waiting for the answer timed out
+            raise Unconfirmed(f"SMS gateway did not answer within {self.timeout:g} s after the message "
+                              f"was sent") from exc
+        except OSError as exc:
+            raise ProviderError(f"SMS gateway connection failed: {exc}") from exc
 
 
 class SmtpProvider:
@@ -289,24 +299,20 @@ def provider_for(channel: str):
 
 # ---- sending ----------------------------------------------------------------------------------------
 
-def _lease_cut(now):
-    return now - timedelta(seconds=queues.CLAIM_LEASE_SECONDS)
-
-
 def claim_due(limit: int = 100) -> list[tuple[int, str]]:
     """Claim pending rows whose next attempt is due, in one atomic UPDATE; [(id, token)]. Commits."""
     from engine.timers import new_token
 
     now = utcnow()
     due = and_(Notification.status == PENDING, Notification.next_attempt_at <= now,
-               or_(Notification.claimed_by.is_(None), Notification.claimed_at < _lease_cut(now)))
+               leases.claimable(Notification, now))
     token = new_token()
     candidates = select(Notification.id).where(due).order_by(Notification.next_attempt_at).limit(limit)
     if is_postgres():
         candidates = candidates.with_for_update(skip_locked=True)
     ids = db.session.execute(
         update(Notification).where(Notification.id.in_(candidates.scalar_subquery()), due)
-        .values(claimed_by=token, claimed_at=now).returning(Notification.id)
+        .values(claimed_by=token, claimed_at=now, claim_owner=None).returning(Notification.id)
         .execution_options(synchronize_session=False)).scalars().all()
     db.session.commit()
     return [(nid, token) for nid in ids]
@@ -319,12 +325,12 @@ def send(notification_id: int, token: str | None = None) -> str:
     runner = new_token()
     now = utcnow()
     if token is None:
-        cond = or_(Notification.claimed_by.is_(None), Notification.claimed_at < _lease_cut(now))
+        cond = leases.claimable(Notification, now)
     else:
         cond = Notification.claimed_by == token
     taken = db.session.execute(update(Notification).where(Notification.id == notification_id,
                                                           Notification.status == PENDING, cond)
-                               .values(claimed_by=runner, claimed_at=now)).rowcount
+                               .values(claimed_by=runner, claimed_at=now, claim_owner=leases.owner())).rowcount
     db.session.commit()
     if taken != 1:
         return "skipped"
@@ -333,13 +339,22 @@ def send(notification_id: int, token: str | None = None) -> str:
     attempts = n.attempts + 1
     try:
         provider.send(n)
+    except Unconfirmed as exc:
+        db.session.execute(update(Notification).where(Notification.id == n.id, Notification.claimed_by == runner)
+                           .values(attempts=attempts, status=SENT, sent_at=utcnow(), claimed_by=None,
+                                   claimed_at=None, claim_owner=None, provider=getattr(provider, "name", "?"),
+                                   last_error=f"unconfirmed: {exc}"[:2000]))
+        db.session.commit()
+        log.warning("notification %s handed to %s without confirmation; not sent again: %s", n.id,
+                    getattr(provider, "name", "?"), exc)
+        return SENT
     except Exception as exc:  # noqa: BLE001 - any provider failure is retried with backoff
         delays = cfg("NOTIFY_RETRY_DELAYS", queues.NOTIFY_RETRY_DELAYS)
         limit = int(cfg("NOTIFY_MAX_ATTEMPTS", queues.NOTIFY_MAX_ATTEMPTS))
         final = attempts >= limit
         delay = float(delays[min(attempts - 1, len(delays) - 1)]) if delays else 0.0
         db.session.execute(update(Notification).where(Notification.id == n.id, Notification.claimed_by == runner)
-                           .values(attempts=attempts, last_error=str(exc)[:2000], claimed_by=None, claimed_at=None,
+                           .values(attempts=attempts, last_error=str(exc)[:2000], claimed_by=None, claimed_at=None, claim_owner=None,
                                    provider=getattr(provider, "name", "?"),
                                    status=FAILED if final else PENDING,
                                    next_attempt_at=utcnow() + timedelta(seconds=delay)))
@@ -347,7 +362,7 @@ def send(notification_id: int, token: str | None = None) -> str:
         log.warning("notification %s attempt %s failed: %s", n.id, attempts, exc)
         return FAILED if final else PENDING
     db.session.execute(update(Notification).where(Notification.id == n.id, Notification.claimed_by == runner)
-                       .values(attempts=attempts, status=SENT, sent_at=utcnow(), claimed_by=None, claimed_at=None,
+                       .values(attempts=attempts, status=SENT, sent_at=utcnow(), claimed_by=None, claimed_at=None, claim_owner=None,
                                provider=getattr(provider, "name", "?"), last_error=None))
     db.session.commit()
     return SENT

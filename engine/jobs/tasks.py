@@ -92,6 +92,7 @@ def run_service_task(timer_id: int, token: str | None = None) -> str:
                 with transaction():
                     row = db.session.get(DueTimer, timer_id)
                     row.attempts, row.last_error, row.claimed_by, row.claimed_at = attempts, error[:4000], None, None
+                    row.claim_owner = None
                     incidents.open_service_incident(row, error)
                 log.warning("service task %s of application %s: incident after %s attempts: %s",
                             row.element, app_id, attempts, error)
