@@ -335,6 +335,9 @@ def send(notification_id: int, token: str | None = None) -> str:
     if taken != 1:
         return "skipped"
     n = db.session.get(Notification, notification_id)
+    from engine import logs
+
+    logs.bind(application_id=n.application_id)
     provider = provider_for(n.channel)
     attempts = n.attempts + 1
     try:
@@ -359,13 +362,30 @@ def send(notification_id: int, token: str | None = None) -> str:
                                    status=FAILED if final else PENDING,
                                    next_attempt_at=utcnow() + timedelta(seconds=delay)))
         db.session.commit()
-        log.warning("notification %s attempt %s failed: %s", n.id, attempts, exc)
+        log.warning("notification %s (%s) attempt %s of %s failed%s: %s", n.id, n.channel, attempts, limit,
+                    "; giving up" if final else f", retry in {delay:g}s", exc)
+        if final:
+            _exhausted(n.id, str(exc))
         return FAILED if final else PENDING
     db.session.execute(update(Notification).where(Notification.id == n.id, Notification.claimed_by == runner)
                        .values(attempts=attempts, status=SENT, sent_at=utcnow(), claimed_by=None, claimed_at=None, claim_owner=None,
                                provider=getattr(provider, "name", "?"), last_error=None))
     db.session.commit()
+    log.info("notification %s (%s) sent via %s (attempt %s)", n.id, n.channel, getattr(provider, "name", "?"),
+             attempts)
     return SENT
+
+
+def _exhausted(notification_id: int, error: str) -> None:
+    """A message that failed all its attempts opens an incident at its centre (the operations console)."""
+    from engine import incidents
+
+    try:
+        incidents.open_notification_incident(notification_id, error)
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - the message stays failed and listed; never lose the send result
+        db.session.rollback()
+        log.exception("could not open an incident for notification %s", notification_id)
 
 
 def outbox(limit: int = 200, *, centre_id: str | None = None, user_id: int | None = None) -> list[Notification]:

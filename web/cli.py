@@ -186,12 +186,16 @@ def serve_cmd(host, port):
 @click.option("--burst", is_flag=True, help="stop when the queues are empty")
 @click.option("--fork", is_flag=True, help="run each job in a forked work horse (rq Worker)")
 @click.option("--name", default=None)
+@click.option("--queues", "names", default="",
+              help="comma-separated queues (timers, notifications, default, connectors); default: WORKER_QUEUES, "
+                   "else all but connectors, which get their own pool: `odsc worker --queues connectors`")
 @with_appcontext
-def worker_cmd(burst, fork, name):
-    """Run a background worker: rq (with its scheduler) on REDIS_URL, plus the timer ticker."""
+def worker_cmd(burst, fork, name, names):
+    """Run a background worker: rq on REDIS_URL, plus the ticker (due timers, retries, heartbeat)."""
     from engine.jobs.worker import run_worker
 
     try:
-        run_worker(current_app._get_current_object(), burst=burst, fork=fork, name=name)
-    except RuntimeError as exc:
+        run_worker(current_app._get_current_object(), burst=burst, fork=fork, name=name,
+                   names=[n.strip() for n in names.split(",") if n.strip()] or None)
+    except (RuntimeError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
