@@ -177,7 +177,8 @@ class HttpConnector(Connector):
         for key, value in (self.decl.get("headers") or {}).items():
             req.add_header(str(key), str(value))
         try:
-            with urllib.request.urlopen(req, timeout=float(self.decl.get("timeout", 10))) as resp:  # noqa: S310
+            timeout = float(self.decl.get("timeout") or current_app.config.get("CONNECTOR_TIMEOUT", 10))
+            with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
                 body = resp.read(1024 * 1024)
         except urllib.error.HTTPError as exc:
             raise ConnectorError(f"{self.name}: {url} answered HTTP {exc.code}") from exc

@@ -5,7 +5,8 @@ Configuration (Flask app config):
 - UPLOAD_DIR: the local storage root (default instance/uploads; refused when inside the static folder)
 - UPLOAD_MAX_BYTES: size limit (default 5 MB)
 - UPLOAD_KINDS: accepted kinds, a subset of pdf, jpeg, png (default all three)
-- DOCUMENT_STORAGE: "local" (default) or a Storage object (e.g. S3Storage(client, bucket)) set by the deployer
+- DOCUMENT_STORAGE: "local" (default), "s3" (S3_BUCKET, S3_ENDPOINT_URL, S3_REGION, S3_PREFIX; needs boto3)
+  or a Storage object (e.g. S3Storage(client, bucket)) set by the deployer
 """
 from __future__ import annotations
 
@@ -114,10 +115,27 @@ class S3Storage:
         self.client.delete_object(Bucket=self.bucket, Key=self.prefix + key)
 
 
+def _s3_storage() -> S3Storage:
+    """DOCUMENT_STORAGE=s3: a bucket shared by every web process (S3_BUCKET, S3_ENDPOINT_URL, S3_REGION,
+    S3_PREFIX; credentials from the usual AWS_* environment). Needs boto3 installed."""
+    config = current_app.config
+    if not config.get("S3_BUCKET"):
+        raise RuntimeError("DOCUMENT_STORAGE=s3 needs S3_BUCKET")
+    try:
+        import boto3
+    except ImportError as exc:
+        raise RuntimeError("DOCUMENT_STORAGE=s3 needs boto3: pip install boto3") from exc
+    client = boto3.client("s3", endpoint_url=config.get("S3_ENDPOINT_URL") or None,
+                          region_name=config.get("S3_REGION") or None)
+    return S3Storage(client, config["S3_BUCKET"], config.get("S3_PREFIX") or "documents/")
+
+
 def storage() -> Storage:
     configured = current_app.config.get("DOCUMENT_STORAGE", "local")
     if not isinstance(configured, str):
         return configured
+    if configured == "s3":
+        return _s3_storage()
     root = Path(current_app.config["UPLOAD_DIR"]).resolve()
     static = current_app.static_folder
     if static and (root == Path(static).resolve() or Path(static).resolve() in root.parents):

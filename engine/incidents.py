@@ -16,6 +16,7 @@ from engine.models import Application
 from engine.models.jobs import OPEN, RETRIED, SERVICE, STUCK, WAITING, DueTimer, Incident
 
 SCRIPT = "script"
+NOTIFICATION = "notification"
 MESSAGES.setdefault("incident_closed", ("ບັນຫານີ້ຖືກແກ້ໄຂແລ້ວ", "This incident is already resolved"))
 
 
@@ -32,6 +33,39 @@ def open_service_incident(row: DueTimer, error: str) -> Incident:
            centre_id=app.centre_id, data={"element": row.element, "connector": row.connector, "error": error[:2000]})
     events.emit("incident_opened", application_id=app.id, element=row.element)
     return incident
+
+
+def open_notification_incident(notification_id: int, error: str) -> Incident | None:
+    """A message failed all its attempts: an incident at its centre, so someone calls the applicant or
+    retries once the provider is back. None for a message without application. Caller commits."""
+    from engine.models.jobs import Notification
+
+    n = db.session.get(Notification, notification_id)
+    app = db.session.get(Application, n.application_id) if n is not None and n.application_id else None
+    if app is None:
+        return None
+    incident = Incident(application_id=app.id, centre_id=app.centre_id, kind=NOTIFICATION,
+                        element=f"{n.channel}:{n.kind}", error=error[:4000], attempts=n.attempts, status=OPEN,
+                        details={"notification_id": n.id, "channel": n.channel, "recipient": n.recipient})
+    db.session.add(incident)
+    record("incident.opened", _system(), f"{n.channel} message failed: {error[:200]}", application_id=app.id,
+           centre_id=app.centre_id, data={"notification": n.id, "channel": n.channel, "error": error[:2000]})
+    return incident
+
+
+def retry_notification(incident: Incident, actor: Actor) -> None:
+    """Send the message again from a fresh set of attempts (inside the caller's transaction)."""
+    from engine.models.jobs import PENDING, Notification
+
+    n = db.session.get(Notification, (incident.details or {}).get("notification_id"))
+    if n is None:
+        raise NotAllowed("incident_closed")
+    n.status, n.attempts, n.next_attempt_at, n.last_error = PENDING, 0, utcnow(), None
+    n.claimed_by = n.claimed_at = n.claim_owner = None
+    incident.status, incident.resolved_at, incident.resolved_by_id = RETRIED, utcnow(), actor.user_id
+    record("incident.retried", actor, incident.element, application_id=incident.application_id,
+           centre_id=incident.centre_id, data={"incident": incident.id, "notification": n.id})
+    events.emit("notification", notification_id=n.id)
 
 
 def record_script_incident(application_id: int, element: str, detail: str) -> None:
@@ -94,6 +128,10 @@ def retry(incident_id: int, actor: Actor) -> Incident:
     incident = _incident_for(incident_id, actor)
     if incident.kind == SCRIPT:
         _retry_script(incident, actor)
+        return incident
+    if incident.kind == NOTIFICATION:
+        with transaction():
+            retry_notification(incident, actor)
         return incident
     with transaction():
         row = db.session.get(DueTimer, incident.due_timer_id) if incident.due_timer_id else None

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import smtplib
 import urllib.error
 import urllib.request
@@ -22,10 +21,10 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, select, update
 
 from engine.db import db, is_postgres, utcnow
-from engine.jobs import queues
+from engine.jobs import leases, queues
 from engine.models import Application, User
 from engine.models.jobs import FAILED, PENDING, SENT, Notification
 
@@ -65,9 +64,8 @@ TEXTS = {
 
 
 def cfg(key: str, default=None):
+    """A setting from the app config (typed by web.settings from the environment); `default` when unset."""
     value = current_app.config.get(key)
-    if value in (None, ""):
-        value = os.environ.get(key, default)
     return value if value not in (None, "") else default
 
 
@@ -245,7 +243,12 @@ def for_centre(kind: str, key: str, app: Application, params: dict) -> list[int]
 # ---- providers --------------------------------------------------------------------------------------
 
 class ProviderError(Exception):
-    pass
+    """The provider did not take the message: it is retried with backoff."""
+
+
+class Unconfirmed(Exception):
+    """The message was handed over but the provider did not answer in time (a read timeout): it may have
+    been delivered, so it is not sent again (a slow SMS gateway would otherwise get it three times)."""
 
 
 class OutboxProvider:
@@ -280,8 +283,13 @@ class HttpSmsProvider:
                     raise ProviderError(f"SMS gateway answered {resp.status}")
         except urllib.error.HTTPError as exc:
             raise ProviderError(f"SMS gateway answered {exc.code}") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise ProviderError(f"SMS gateway unreachable: {exc}") from exc
+        except urllib.error.URLError as exc:  # urllib wraps failures before the request was sent
+            raise ProviderError(f"SMS gateway unreachable: {exc.reason}") from exc
+        except TimeoutError as exc:  # the request went out; waiting for the answer timed out
+            raise Unconfirmed(f"SMS gateway did not answer within {self.timeout:g} s after the message "
+                              f"was sent") from exc
+        except OSError as exc:
+            raise ProviderError(f"SMS gateway connection failed: {exc}") from exc
 
 
 class SmtpProvider:
@@ -326,15 +334,11 @@ def provider_for(channel: str):
                                float(cfg("SMS_GATEWAY_TIMEOUT", 10)))
     if chosen == "smtp":
         return SmtpProvider(cfg("SMTP_HOST"), int(cfg("SMTP_PORT", 25)), cfg("SMTP_USER"), cfg("SMTP_PASSWORD"),
-                            cfg("SMTP_FROM", "odsc@localhost"), str(cfg("SMTP_STARTTLS", "0")) in ("1", "true", "True"))
+                            cfg("SMTP_FROM", "odsc@localhost"), cfg("SMTP_STARTTLS", False) in (True, "1", "true", "True"))
     return OutboxProvider()
 
 
 # ---- sending ----------------------------------------------------------------------------------------
-
-def _lease_cut(now):
-    return now - timedelta(seconds=queues.CLAIM_LEASE_SECONDS)
-
 
 def claim_due(limit: int = 100) -> list[tuple[int, str]]:
     """Claim pending rows whose next attempt is due, in one atomic UPDATE; [(id, token)]. Commits."""
@@ -342,14 +346,14 @@ def claim_due(limit: int = 100) -> list[tuple[int, str]]:
 
     now = utcnow()
     due = and_(Notification.status == PENDING, Notification.next_attempt_at <= now,
-               or_(Notification.claimed_by.is_(None), Notification.claimed_at < _lease_cut(now)))
+               leases.claimable(Notification, now))
     token = new_token()
     candidates = select(Notification.id).where(due).order_by(Notification.next_attempt_at).limit(limit)
     if is_postgres():
         candidates = candidates.with_for_update(skip_locked=True)
     ids = db.session.execute(
         update(Notification).where(Notification.id.in_(candidates.scalar_subquery()), due)
-        .values(claimed_by=token, claimed_at=now).returning(Notification.id)
+        .values(claimed_by=token, claimed_at=now, claim_owner=None).returning(Notification.id)
         .execution_options(synchronize_session=False)).scalars().all()
     db.session.commit()
     return [(nid, token) for nid in ids]
@@ -362,38 +366,67 @@ def send(notification_id: int, token: str | None = None) -> str:
     runner = new_token()
     now = utcnow()
     if token is None:
-        cond = or_(Notification.claimed_by.is_(None), Notification.claimed_at < _lease_cut(now))
+        cond = leases.claimable(Notification, now)
     else:
         cond = Notification.claimed_by == token
     taken = db.session.execute(update(Notification).where(Notification.id == notification_id,
                                                           Notification.status == PENDING, cond)
-                               .values(claimed_by=runner, claimed_at=now)).rowcount
+                               .values(claimed_by=runner, claimed_at=now, claim_owner=leases.owner())).rowcount
     db.session.commit()
     if taken != 1:
         return "skipped"
     n = db.session.get(Notification, notification_id)
+    from engine import logs
+
+    logs.bind(application_id=n.application_id)
     provider = provider_for(n.channel)
     attempts = n.attempts + 1
     try:
         provider.send(n)
+    except Unconfirmed as exc:
+        db.session.execute(update(Notification).where(Notification.id == n.id, Notification.claimed_by == runner)
+                           .values(attempts=attempts, status=SENT, sent_at=utcnow(), claimed_by=None,
+                                   claimed_at=None, claim_owner=None, provider=getattr(provider, "name", "?"),
+                                   last_error=f"unconfirmed: {exc}"[:2000]))
+        db.session.commit()
+        log.warning("notification %s handed to %s without confirmation; not sent again: %s", n.id,
+                    getattr(provider, "name", "?"), exc)
+        return SENT
     except Exception as exc:  # noqa: BLE001 - any provider failure is retried with backoff
         delays = cfg("NOTIFY_RETRY_DELAYS", queues.NOTIFY_RETRY_DELAYS)
         limit = int(cfg("NOTIFY_MAX_ATTEMPTS", queues.NOTIFY_MAX_ATTEMPTS))
         final = attempts >= limit
         delay = float(delays[min(attempts - 1, len(delays) - 1)]) if delays else 0.0
         db.session.execute(update(Notification).where(Notification.id == n.id, Notification.claimed_by == runner)
-                           .values(attempts=attempts, last_error=str(exc)[:2000], claimed_by=None, claimed_at=None,
+                           .values(attempts=attempts, last_error=str(exc)[:2000], claimed_by=None, claimed_at=None, claim_owner=None,
                                    provider=getattr(provider, "name", "?"),
                                    status=FAILED if final else PENDING,
                                    next_attempt_at=utcnow() + timedelta(seconds=delay)))
         db.session.commit()
-        log.warning("notification %s attempt %s failed: %s", n.id, attempts, exc)
+        log.warning("notification %s (%s) attempt %s of %s failed%s: %s", n.id, n.channel, attempts, limit,
+                    "; giving up" if final else f", retry in {delay:g}s", exc)
+        if final:
+            _exhausted(n.id, str(exc))
         return FAILED if final else PENDING
     db.session.execute(update(Notification).where(Notification.id == n.id, Notification.claimed_by == runner)
-                       .values(attempts=attempts, status=SENT, sent_at=utcnow(), claimed_by=None, claimed_at=None,
+                       .values(attempts=attempts, status=SENT, sent_at=utcnow(), claimed_by=None, claimed_at=None, claim_owner=None,
                                provider=getattr(provider, "name", "?"), last_error=None))
     db.session.commit()
+    log.info("notification %s (%s) sent via %s (attempt %s)", n.id, n.channel, getattr(provider, "name", "?"),
+             attempts)
     return SENT
+
+
+def _exhausted(notification_id: int, error: str) -> None:
+    """A message that failed all its attempts opens an incident at its centre (the operations console)."""
+    from engine import incidents
+
+    try:
+        incidents.open_notification_incident(notification_id, error)
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - the message stays failed and listed; never lose the send result
+        db.session.rollback()
+        log.exception("could not open an incident for notification %s", notification_id)
 
 
 def outbox_for(actor, limit: int = 200) -> list[Notification]:

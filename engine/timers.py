@@ -5,7 +5,7 @@ command's transaction: every WAITING timer task gets a `due_timer` row with the 
 computed (its `event_value`), every service task that is waiting for its connector gets a row of kind
 'service' due now. Rows of tasks that are no longer waiting are deleted in the same transaction, so a fired
 timer can never fire again. The dispatcher claims due rows with an atomic UPDATE (or FOR UPDATE SKIP LOCKED
-on PostgreSQL) and hands them to jobs; a claim older than the lease is taken as abandoned.
+on PostgreSQL) and hands them to jobs; an abandoned claim (engine.jobs.leases) is claimed again.
 """
 from __future__ import annotations
 
@@ -21,11 +21,11 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, select, update
 
 from engine import events
 from engine.db import db, is_postgres, utcnow
-from engine.jobs.queues import CLAIM_LEASE_SECONDS
+from engine.jobs import leases
 from engine.models.jobs import SERVICE, TIMER, WAITING, DueTimer
 from engine.timerexpr import DEFAULT_ZONE, to_utc
 
@@ -191,9 +191,7 @@ def new_token() -> str:
 
 
 def _claimable(now: datetime):
-    lease = now - timedelta(seconds=CLAIM_LEASE_SECONDS)
-    return and_(DueTimer.state == WAITING, DueTimer.due_at <= now,
-                or_(DueTimer.claimed_by.is_(None), DueTimer.claimed_at < lease))
+    return and_(DueTimer.state == WAITING, DueTimer.due_at <= now, leases.claimable(DueTimer, now))
 
 
 def claim_due(limit: int = 100, now: datetime | None = None) -> list[tuple[int, str, str]]:
@@ -209,7 +207,7 @@ def claim_due(limit: int = 100, now: datetime | None = None) -> list[tuple[int, 
         candidates = candidates.with_for_update(skip_locked=True)
     rows = db.session.execute(
         update(DueTimer).where(DueTimer.id.in_(candidates.scalar_subquery()), _claimable(now))
-        .values(claimed_by=token, claimed_at=now).returning(DueTimer.id, DueTimer.kind)
+        .values(claimed_by=token, claimed_at=now, claim_owner=None).returning(DueTimer.id, DueTimer.kind)
         .execution_options(synchronize_session=False)).all()
     db.session.commit()
     return [(row_id, kind, token) for row_id, kind in rows]
@@ -219,11 +217,11 @@ def take_claim(row_id: int, token: str | None, runner: str) -> DueTimer | None:
     """The job that was handed `token` takes the row over (compare-and-set); a duplicate job gets None."""
     now = utcnow()
     if token is None:  # a job enqueued right after commit (service tasks): claim it now
-        cond = or_(DueTimer.claimed_by.is_(None), DueTimer.claimed_at < now - timedelta(seconds=CLAIM_LEASE_SECONDS))
+        cond = leases.claimable(DueTimer, now)
     else:
         cond = DueTimer.claimed_by == token
     done = db.session.execute(update(DueTimer).where(DueTimer.id == row_id, DueTimer.state == WAITING, cond)
-                              .values(claimed_by=runner, claimed_at=now)).rowcount
+                              .values(claimed_by=runner, claimed_at=now, claim_owner=leases.owner())).rowcount
     db.session.commit()
     if done != 1:
         return None
@@ -232,7 +230,7 @@ def take_claim(row_id: int, token: str | None, runner: str) -> DueTimer | None:
 
 def release(row_id: int, runner: str, *, due_at: datetime | None = None, error: str | None = None,
             attempts: int | None = None, state: str | None = None) -> None:
-    values: dict = {"claimed_by": None, "claimed_at": None}
+    values: dict = {"claimed_by": None, "claimed_at": None, "claim_owner": None}
     if due_at is not None:
         values["due_at"] = due_at
     if error is not None:

@@ -19,6 +19,14 @@ PG_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/tes
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under xdist (`--dist loadgroup`) every test that uses Redis runs on one worker: they share the one
+    Redis database of this run (TEST_REDIS_URL) and flush it, so two of them must never overlap."""
+    for item in items:
+        if "redis_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+
+
 def unavailable(what: str, why: str):
     if REQUIRE:
         pytest.fail(f"{what} is required (ODSC_REQUIRE_SERVICES=1) but not reachable: {why}")

@@ -63,12 +63,17 @@ def catalogue_check(directory: Path | None):
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--sync-centres", is_flag=True,
               help="also overwrite centres already in the database with the centres file")
+@click.option("--force", is_flag=True,
+              help="make the files' version of a service current even when the database holds a newer one "
+                   "(a designer's); audited")
 @with_appcontext
-def catalogue_load(directory: Path | None, sync_centres: bool):
+def catalogue_load(directory: Path | None, sync_centres: bool, force: bool):
     """Publish the catalogue into the database; unchanged services get no new version.
 
-    New centres in the centres file are added; existing ones are left to the admin pages and
-    `odsc centres import` unless --sync-centres is given."""
+    Never makes an older version current: when a designer published a service since the last release, the
+    database's version stays and a warning names it (--force to use the files). Holidays are synced
+    exactly (added, moved, removed). New centres in the centres file are added; existing ones are left to
+    the admin pages and `odsc centres import` unless --sync-centres is given."""
     from engine.catalogue.loader import load_catalogue
     from engine.catalogue.publish import publish_catalogue
 
@@ -78,11 +83,42 @@ def catalogue_load(directory: Path | None, sync_centres: bool):
             click.echo(str(problem), err=True)
         click.echo(f"not published: {len(cat.errors)} errors", err=True)
         sys.exit(1)
-    summary = publish_catalogue(cat, sync_centres=sync_centres)
+    summary = publish_catalogue(cat, sync_centres=sync_centres, force=force)
     for sid, state in summary["services"].items():
-        click.echo(f"{sid}: {state}")
+        click.echo(f"{sid}: {state}", err=sid in summary["conflicts"])
+    days = summary["holidays"]
     click.echo(f"centres changed: {summary['centres']}, roles changed: {summary['roles']}, "
-               f"holidays added: {summary['holidays']}")
+               f"calendar days added: {days['added']}, removed: {days['removed']}, changed: {days['changed']}")
+    if summary["conflicts"]:
+        click.echo(f"warning: {len(summary['conflicts'])} services differ between the files and the database: "
+                   f"{', '.join(summary['conflicts'])}", err=True)
+    _calendar_warning()
+
+
+def _calendar_warning() -> None:
+    from engine import workdays
+    from engine.runtime.commands import local_today
+
+    workdays.refresh()
+    warning = workdays.ends_soon(local_today(), int(current_app.config.get("CALENDAR_WARN_DAYS", 90)))
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@catalogue.command("calendar")
+@with_appcontext
+def catalogue_calendar():
+    """Show the last day the holiday calendar covers; exit 1 with a warning when it ends within 90 days."""
+    from engine import workdays
+    from engine.runtime.commands import local_today
+
+    workdays.refresh()
+    end = workdays.last_day()
+    click.echo(f"holiday calendar ends: {end.isoformat() if end else 'empty'}")
+    warning = workdays.ends_soon(local_today(), int(current_app.config.get("CALENDAR_WARN_DAYS", 90)))
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+        sys.exit(1)
 
 
 @click.group("users")
@@ -150,12 +186,16 @@ def serve_cmd(host, port):
 @click.option("--burst", is_flag=True, help="stop when the queues are empty")
 @click.option("--fork", is_flag=True, help="run each job in a forked work horse (rq Worker)")
 @click.option("--name", default=None)
+@click.option("--queues", "names", default="",
+              help="comma-separated queues (timers, notifications, default, connectors); default: WORKER_QUEUES, "
+                   "else all but connectors, which get their own pool: `odsc worker --queues connectors`")
 @with_appcontext
-def worker_cmd(burst, fork, name):
-    """Run a background worker: rq (with its scheduler) on REDIS_URL, plus the timer ticker."""
+def worker_cmd(burst, fork, name, names):
+    """Run a background worker: rq on REDIS_URL, plus the ticker (due timers, retries, heartbeat)."""
     from engine.jobs.worker import run_worker
 
     try:
-        run_worker(current_app._get_current_object(), burst=burst, fork=fork, name=name)
-    except RuntimeError as exc:
+        run_worker(current_app._get_current_object(), burst=burst, fork=fork, name=name,
+                   names=[n.strip() for n in names.split(",") if n.strip()] or None)
+    except (RuntimeError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc

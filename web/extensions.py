@@ -25,3 +25,4 @@ def init_extensions(app: Flask) -> None:
     init_input_guard(app)
     from web.security_headers import init_security_headers; init_security_headers(app)  # noqa: E702,I001
     from web.assets import init_assets; init_assets(app)  # noqa: E702,I001
+    from web.request_log import init_request_log; init_request_log(app)  # noqa: E702,I001

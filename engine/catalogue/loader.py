@@ -150,20 +150,51 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
 
 
 def load_holidays(root: Path, problems: list[Problem]) -> list[dict]:
+    """workflows/holidays.yaml: `holidays` (days off) and `working_days` (weekend days declared working
+    days), each {date, name: {lo, en}, province: optional province centre id}. Returns
+    [{date, province ('' = national), kind ('holiday' | 'working'), name}]."""
     path = root / "workflows" / "holidays.yaml"
     if not path.exists():
         return []
     doc = _read_yaml(path, "workflows/holidays.yaml", problems) or {}
-    out = []
-    for item in doc.get("holidays") or [] if isinstance(doc, dict) else []:
-        try:
-            day = item["date"] if isinstance(item["date"], date) else date.fromisoformat(str(item["date"]))
-        except (KeyError, TypeError, ValueError):
-            problems.append(Problem("workflows/holidays.yaml", f"holiday {item!r} needs a date YYYY-MM-DD",
-                                    line=line_of(item)))
-            continue
-        out.append({"date": day.isoformat(), "name": item.get("name") or {}})
+    if not isinstance(doc, dict):
+        problems.append(Problem("workflows/holidays.yaml", "the file must be a mapping with `holidays:`"))
+        return []
+    out, seen = [], {}
+    for key, kind in (("holidays", "holiday"), ("working_days", "working")):
+        for item in doc.get(key) or []:
+            where = line_of(item) if isinstance(item, dict) else None
+            try:
+                day = item["date"] if isinstance(item["date"], date) else date.fromisoformat(str(item["date"]))
+            except (KeyError, TypeError, ValueError):
+                problems.append(Problem("workflows/holidays.yaml", f"{key}: {item!r} needs a date YYYY-MM-DD",
+                                        line=where))
+                continue
+            province = str(item.get("province") or "")
+            if kind == "working" and day.weekday() < 5:
+                problems.append(Problem("workflows/holidays.yaml",
+                                        f"working_days: {day.isoformat()} is a weekday; only a Saturday or "
+                                        f"Sunday can be declared a working day", line=where))
+                continue
+            if (day, province) in seen:
+                problems.append(Problem("workflows/holidays.yaml",
+                                        f"{day.isoformat()} is listed twice for "
+                                        f"{'province ' + province if province else 'the whole country'}",
+                                        line=where))
+                continue
+            seen[(day, province)] = kind
+            out.append({"date": day.isoformat(), "province": province, "kind": kind,
+                        "name": item.get("name") or {}, "line": where})
     return out
+
+
+def _check_holiday_provinces(cat: Catalogue) -> None:
+    provinces = {c["id"] for c in cat.centres if c.get("level") == "province"}
+    for item in cat.holidays:
+        if item["province"] and item["province"] not in provinces:
+            cat.problems.append(Problem("workflows/holidays.yaml",
+                                        f"{item['date']}: province {item['province']!r} is not a province "
+                                        f"centre of workflows/centres.yaml", line=item.get("line")))
 
 
 def load_catalogue(root: Path | str) -> Catalogue:
@@ -184,6 +215,7 @@ def load_catalogue(root: Path | str) -> Catalogue:
         if bundle:
             cat.services[bundle.id] = bundle
     cat.holidays = load_holidays(root, cat.problems)
+    _check_holiday_provinces(cat)
     _check_centre_services(cat)
     return cat
 

@@ -33,16 +33,33 @@ def job_context():
     if app is None:
         raise RuntimeError("no app registered for background jobs (engine.jobs.context.register)")
     global _pid
+    from engine import logs
+
     with app.app_context():
         from engine.db import db
 
         if _pid is not None and _pid != os.getpid():  # a forked work horse: never share the parent's connections
             db.engine.dispose(close=False)
             _pid = os.getpid()
+        job_id = _rq_job_id()
+        if job_id:
+            logs.bind(job_id=job_id)
         try:
             yield app
         finally:
             db.session.remove()
+            if job_id:
+                logs.unbind("job_id", "application_id", "tracking_code")
+
+
+def _rq_job_id() -> str | None:
+    try:
+        from rq import get_current_job
+
+        job = get_current_job()
+    except Exception:  # noqa: BLE001 - not inside an rq job
+        return None
+    return job.id if job is not None else None
 
 
 def call(path: str, *args):

@@ -62,6 +62,9 @@ def run_service_task(timer_id: int, token: str | None = None) -> str:
             return "skipped"
         app_id, task_id, name = row.application_id, row.task_id, row.connector or row.element
         attempts = row.attempts + 1
+        from engine import logs
+
+        logs.bind(application_id=app_id)
         try:
             connector = connectors.get(name)
             result = None
@@ -72,6 +75,8 @@ def run_service_task(timer_id: int, token: str | None = None) -> str:
                 db.session.commit()
                 result = connector.call(app, data)
             complete_service_task(app_id, task_id, connector, result)
+            log.info("connector %s completed service task %s of application %s (attempt %s)",
+                     name, row.element, app_id, attempts)
             return "completed"
         except Exception as exc:  # noqa: BLE001 - every failure counts as an attempt
             db.session.rollback()
@@ -92,6 +97,7 @@ def run_service_task(timer_id: int, token: str | None = None) -> str:
                 with transaction():
                     row = db.session.get(DueTimer, timer_id)
                     row.attempts, row.last_error, row.claimed_by, row.claimed_at = attempts, error[:4000], None, None
+                    row.claim_owner = None
                     incidents.open_service_incident(row, error)
                 log.warning("service task %s of application %s: incident after %s attempts: %s",
                             row.element, app_id, attempts, error)
@@ -100,7 +106,8 @@ def run_service_task(timer_id: int, token: str | None = None) -> str:
             timers.release(timer_id, runner, due_at=utcnow() + timedelta(seconds=delay), error=error,
                            attempts=attempts)
             db.session.commit()
-            log.info("service task %s attempt %s failed: %s", timer_id, attempts, error)
+            log.warning("connector %s failed for application %s (attempt %s of %s), retry in %ss: %s",
+                        name, app_id, attempts, limit, delay, error)
             return "retry"
 
 

@@ -16,8 +16,10 @@ log = logging.getLogger("odsc.jobs")
 
 
 class Ticker:
-    def __init__(self, app: Flask):
+    def __init__(self, app: Flask, queues: list[str] | None = None):
         self.app = app
+        self.queues = queues or []
+        self.last_beat = -1e18
         self.publisher = app.extensions["odsc_publisher"]
         self.last: dict[str, float] = {}
         self.stopping = threading.Event()
@@ -36,6 +38,21 @@ class Ticker:
         except Exception:  # noqa: BLE001 - Redis down: run it here (the job is idempotent)
             return True
 
+    def heartbeat(self, now: float) -> None:
+        """Renew this worker's heartbeat every WORKER_HEARTBEAT_SECONDS (only a named worker beats)."""
+        from engine.jobs import leases
+
+        if now - self.last_beat < float(self.app.config.get("WORKER_HEARTBEAT_SECONDS", 5)):
+            return
+        self.last_beat = now
+        try:
+            leases.beat(self.queues)
+        except Exception:  # noqa: BLE001 - the database is down: the next tick tries again
+            from engine.db import db
+
+            db.session.rollback()
+            log.exception("heartbeat failed")
+
     def tick(self, now: float | None = None, force: bool = False) -> dict:
         """Run every schedule entry whose period elapsed (all of them with force), then queued jobs."""
         now = time.monotonic() if now is None else now
@@ -43,6 +60,7 @@ class Ticker:
         with self.app.app_context():
             from engine.db import db
 
+            self.heartbeat(now)
             try:
                 for entry in SCHEDULE:
                     if not force and now - self.last.get(entry.job, -1e18) < self.period(entry):
@@ -61,7 +79,7 @@ class Ticker:
         return results
 
     def run(self) -> None:
-        step = min(self.period(e) for e in SCHEDULE)
+        step = min([self.period(e) for e in SCHEDULE] + [float(self.app.config.get("WORKER_HEARTBEAT_SECONDS", 5))])
         while not self.stopping.is_set():
             try:
                 self.tick()
@@ -90,9 +108,19 @@ class Ticker:
             self.thread.join(timeout)
         if hasattr(self.publisher, "eager"):
             self.publisher.eager = True
+        from engine.jobs import leases
+
+        with self.app.app_context():
+            try:
+                leases.stop()
+            except Exception:  # noqa: BLE001 - the database is down: the row goes stale and is ignored
+                log.warning("could not remove the heartbeat of this worker")
 
 
 def start_ticker(app: Flask) -> Ticker:
+    from engine.jobs import leases
+
+    leases.set_worker_id()  # the embedded process beats like a worker: its claims are released if it dies
     ticker = Ticker(app).start()
     app.extensions["odsc_ticker"] = ticker
     return ticker

@@ -13,13 +13,13 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from engine import workdays
 from engine.audit import SYSTEM, record
 from engine.catalogue.services import APPLICANT
 from engine.db import db
 from engine.models import Application, Task, User, UserRole
 from engine.models.application import CLOSED_STATUSES, TASK_READY
 from engine.models.jobs import Notification
-from engine.workdays import calendar
 
 
 def _today():
@@ -48,7 +48,6 @@ def check(today=None) -> dict:
 
     today = today or _today()
     days_before = int(current_app.config.get("REMINDER_WORKING_DAYS", 1))
-    cal = calendar()
     horizon = today + timedelta(days=days_before * 3 + 14)
     rows = db.session.execute(
         select(Task, Application).join(Application, Application.id == Task.application_id)
@@ -82,7 +81,7 @@ def check(today=None) -> dict:
                        data={"task": task.id, "due_date": due.isoformat(), "notifications": len(sent)})
                 _emit(sent)
                 stats["escalations"] += 1
-            elif cal.working_days_between(today, due) <= days_before:
+            elif workdays.for_centre(app.centre_id).working_days_between(today, due) <= days_before:
                 key = f"reminder:{task.id}"
                 if key in done:
                     continue

@@ -6,13 +6,13 @@ from engine.models.audit import AuditEvent
 from engine.models.catalogue import Centre, CentreService, Office, OfficeRole, Service, ServiceVersion
 from engine.models.designer import DesignerDraft, VersionMigration  # noqa: F401
 from engine.models.documents import CertificateCounter, Document, IssuedCertificate  # noqa: F401
-from engine.models.holiday import Holiday
-from engine.models.jobs import DueTimer, Incident, Notification, Sequence  # noqa: F401
+from engine.models.holiday import CalendarDay, CalendarState  # noqa: F401
+from engine.models.jobs import DueTimer, Incident, Notification, Sequence, WorkerHeartbeat  # noqa: F401
 from engine.models.stats import STATS_INDEXES  # noqa: F401
 from engine.models.user import User, UserRole, WebSession  # noqa: F401
 from engine.models.workflow import WorkflowState, WorkflowTaskState
 
 __all__ = [
-    "Application", "AuditEvent", "Holiday", "Centre", "CentreService", "MilestoneEvent", "Office", "OfficeRole",
+    "Application", "AuditEvent", "Centre", "CentreService", "MilestoneEvent", "Office", "OfficeRole",
     "Service", "ServiceVersion", "Task", "User", "UserRole", "WorkflowState", "WorkflowTaskState",
 ]

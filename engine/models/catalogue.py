@@ -75,6 +75,8 @@ class ServiceVersion(db.Model):
     service_yaml: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     published_by: Mapped[str] = mapped_column(String(200), default="")
+    # catalogue: loaded from workflows/ by `odsc catalogue load`; designer: uploaded through the designer
+    origin: Mapped[str] = mapped_column(String(16), default="catalogue", server_default="catalogue")
 
 
 class CentreService(db.Model):

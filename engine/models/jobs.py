@@ -35,6 +35,8 @@ class DueTimer(db.Model):
     due_at: Mapped[datetime] = mapped_column(DateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # the worker (worker_heartbeat.id) running the claimed job; its claims are released once it stops beating
+    claim_owner: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -69,6 +71,7 @@ class Notification(db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    claim_owner: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -106,3 +109,18 @@ class Incident(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class WorkerHeartbeat(db.Model):
+    """A live `odsc worker` (or embedded ticker): `seen_at` is renewed every few seconds by its ticker.
+
+    A claim whose owner has not beaten for WORKER_DEAD_SECONDS is released, so work held by a killed
+    worker moves on within half a minute instead of waiting out the claim lease."""
+
+    __tablename__ = "worker_heartbeat"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hostname: Mapped[str] = mapped_column(String(200), default="")
+    pid: Mapped[int] = mapped_column(Integer, default=0)
+    queues: Mapped[str] = mapped_column(String(300), default="")
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -28,7 +28,7 @@ from engine.models.application import CLOSED_STATUSES, TASK_READY
 from engine.runtime import failures, readmodel, store
 from engine.runtime.specs import CompiledService, compiled
 from engine.tracking import new_code
-from engine.workdays import calendar
+from engine.workdays import for_centre
 
 VIENTIANE = ZoneInfo("Asia/Vientiane")
 
@@ -144,7 +144,7 @@ def start_application(*, service_id: str, centre_id: str, data: dict, actor: Act
     if errors:
         raise InvalidData(errors)
     fee = offer.fee_override if offer.fee_override is not None else defn["fee"]["amount"]
-    due = calendar().add_working_days(local_today(), defn["time_limit_days"])
+    due = for_centre(centre_id).add_working_days(local_today(), defn["time_limit_days"])
     for _attempt in range(5):
         app = Application(
             tracking_code=new_code(), service_id=service_id, service_version_id=service.version_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -80,13 +81,9 @@ def japp(database_template, tmp_path):
 
 
 def jobs_redis_url(redis_url: str) -> str:
-    """A Redis database of our own (6..13, one per xdist worker), so flushing it disturbs nobody else."""
-    import os
-    import re
-
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    index = int(re.sub(r"\D", "", worker) or 0)
-    return re.sub(r"/\d*$", "", redis_url.rstrip("/")) + f"/{6 + index % 8}"
+    """The Redis database of this test run (TEST_REDIS_URL): tests that use Redis all run on one xdist
+    worker (tests/conftest.py groups them), so flushing it disturbs no other test and no other run."""
+    return redis_url
 
 
 @pytest.fixture
@@ -136,10 +133,12 @@ def start(service_id: str, locale: str = "lo"):
 
 
 class Recorder:
-    """A tiny HTTP service on 127.0.0.1: answers `statuses` in order (then 200) and records every request."""
+    """A tiny HTTP service on 127.0.0.1: answers `statuses` in order (then 200) and records every request;
+    `delay`: seconds it takes to answer (a slow gateway)."""
 
-    def __init__(self, statuses=(), body=None):
+    def __init__(self, statuses=(), body=None, delay=0.0):
         self.statuses = list(statuses)
+        self.delay = delay
         self.body = body if body is not None else {"ok": True}
         self.requests: list[dict] = []
         self.lock = threading.Lock()
@@ -154,6 +153,8 @@ class Recorder:
                     recorder.requests.append({"path": self.path, "headers": dict(self.headers),
                                               "json": json.loads(raw or b"{}"), "status": status})
                 payload = json.dumps(recorder.body if status < 300 else {"error": "down"}).encode()
+                if recorder.delay:
+                    time.sleep(recorder.delay)  # the service being slow, not a test waiting
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
@@ -180,8 +181,8 @@ class Recorder:
 def http_server():
     servers = []
 
-    def factory(statuses=(), body=None):
-        server = Recorder(statuses, body)
+    def factory(statuses=(), body=None, delay=0.0):
+        server = Recorder(statuses, body, delay)
         servers.append(server)
         return server
 

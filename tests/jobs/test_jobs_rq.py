@@ -23,9 +23,10 @@ ODSC = str(Path(sys.executable).with_name("odsc"))
 
 def work(app):
     """Drain the queues with rq's SimpleWorker (JSON serializer), as `odsc worker` does, in this process."""
+    from engine.jobs.queues import QUEUES
     from engine.jobs.worker import make_worker
 
-    make_worker(app).work(burst=True, logging_level="WARNING")
+    make_worker(app, names=list(QUEUES)).work(burst=True, logging_level="WARNING")  # and the connectors' pool
 
 
 def drive(app, until, rounds=40, pause=0.06):

@@ -41,6 +41,9 @@ class VersionOut(Strict):
     content_hash = fields.String(required=True)
     published_at = UTCDateTime(required=True)
     published_by = fields.String(required=True)
+    origin = fields.String(required=True, metadata={
+        "description": "catalogue (loaded from the catalogue files by a release) or designer (uploaded)",
+        "enum": ["catalogue", "designer"]})
     current = fields.Boolean(required=True)
 
 
@@ -128,7 +131,7 @@ def _designer(actor) -> None:
 
 def _version(row, current_id) -> dict:
     return {"id": row.id, "number": row.number, "content_hash": row.content_hash, "published_at": row.published_at,
-            "published_by": row.published_by, "current": row.id == current_id}
+            "published_by": row.published_by, "origin": row.origin, "current": row.id == current_id}
 
 
 @operation("/designer/services", "GET", op_id="designer_services", summary="Every service with all its versions",

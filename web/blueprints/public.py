@@ -47,11 +47,6 @@ def _helpers():
     return {"lang_url": lang_url, "actor": current_actor(), "display_code": display}
 
 
-@bp.get("/healthz")
-def healthz():
-    return jsonify(status="ok")
-
-
 @bp.get("/")
 def home():
     return render_template("public/home.html")
