@@ -21,3 +21,6 @@ def init_extensions(app: Flask) -> None:
     init_publisher(app)
     init_security(app)
     from web.security_headers import init_security_headers; init_security_headers(app)  # noqa: E702,I001
+    from web.sqlcount import init_sql_count
+
+    init_sql_count(app)
