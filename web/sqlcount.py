@@ -76,4 +76,10 @@ def init_sql_count(app: Flask) -> None:
 
     @app.teardown_request
     def _stop_count(_exc=None):
+        _local.last = getattr(_local, "counter", None)
         _local.counter = None
+
+
+def last() -> Counter | None:
+    """The counter of the last request this thread served (tests read the statements it ran)."""
+    return getattr(_local, "last", None)
