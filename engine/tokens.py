@@ -4,18 +4,25 @@ A token is `odsc_` + 43 URL-safe characters (256 random bits). Only its SHA-256 
 the database does not let anyone act as a user. A token stops working when it expires, when it is
 revoked, when the account is deactivated, or when the account's `session_epoch` changes (password
 change, "log out everywhere", an administrator's reset).
+
+Resolving a token costs one indexed read per request: resolved tokens are cached per process, keyed by the
+token's hash, and the cache is valid only while `auth_revision.version` is what it was when the entry was
+made. Database triggers bump that version on every revocation, deactivation, epoch, role or identity
+change (migration i17a1), so such a change takes effect on the very next request in every process.
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
 from engine.db import db, utcnow
 from engine.models import User
-from engine.models.api import ApiToken
+from engine.models.api import ApiToken, AuthRevision
 
 PREFIX = "odsc_"
 DEFAULT_TTL = timedelta(days=30)
@@ -56,16 +63,93 @@ def lookup(token: str | None) -> ApiToken | None:
     return row
 
 
-def verify(token: str | None) -> User | None:
-    """The user a token stands for, or None. Records when the token was last used (coarsely)."""
-    row = lookup(token)
-    if row is None:
+@dataclass(frozen=True)
+class TokenUser:
+    """What a request needs of the account behind a token (a snapshot, safe to share between threads)."""
+
+    id: int
+    username: str
+    full_name: str
+    kind: str
+    centre_id: str | None
+    role_names: frozenset
+    locale: str
+    token_id: int
+    expires: datetime
+
+
+_CACHE_MAX = 4096
+_cache: dict[str, TokenUser] = {}
+_cache_revision: int | None = None
+_last_used: dict[int, datetime] = {}
+_lock = threading.Lock()
+
+
+def revision() -> int:
+    """The current auth revision (one primary-key read)."""
+    return db.session.execute(select(AuthRevision.version).where(AuthRevision.id == 1)).scalar() or 0
+
+
+def clear_cache() -> None:
+    global _cache_revision
+    with _lock:
+        _cache.clear()
+        _last_used.clear()
+        _cache_revision = None
+
+
+def verify(token: str | None) -> TokenUser | None:
+    """The account a token stands for, or None (unknown, expired, revoked, deactivated, stale epoch).
+
+    One indexed read when the token is cached and nothing changed since; otherwise the full lookup.
+    `last_used` is recorded at most every five minutes per token, after the response (see `touch_due`)."""
+    global _cache_revision
+    if not isinstance(token, str) or not token.startswith(PREFIX) or len(token) > 200:
         return None
+    key = digest(token)
+    current = revision()
+    with _lock:
+        if current != _cache_revision:
+            _cache.clear()
+            _cache_revision = current
+        hit = _cache.get(key)
     now = utcnow()
-    if row.last_used is None or now - row.last_used > _TOUCH_EVERY:
-        db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used=now))
-        db.session.commit()
-    return db.session.get(User, row.user_id)
+    if hit is None:
+        row = lookup(token)
+        if row is None:
+            return None
+        user = db.session.get(User, row.user_id)
+        hit = TokenUser(user.id, user.username, user.full_name or "", user.kind, user.centre_id,
+                        frozenset(user.role_names), user.locale, row.id, row.expires)
+        with _lock:
+            if _cache_revision == current:  # stored under the revision read before the lookup
+                if len(_cache) >= _CACHE_MAX:
+                    _cache.clear()
+                _cache[key] = hit
+                if row.last_used is not None:
+                    _last_used.setdefault(row.id, row.last_used)
+    if hit.expires <= now:
+        return None
+    return hit
+
+
+def touch_due(user: TokenUser) -> bool:
+    """Whether the token's `last_used` is older than the touch interval (and mark it touched now)."""
+    now = utcnow()
+    with _lock:
+        last = _last_used.get(user.token_id)
+        if last is not None and now - last <= _TOUCH_EVERY:
+            return False
+        _last_used[user.token_id] = now
+        if len(_last_used) > _CACHE_MAX:
+            _last_used.clear()
+    return True
+
+
+def touch(token_id: int) -> None:
+    """Record that a token was used now (commits; run off the request path)."""
+    db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used=utcnow()))
+    db.session.commit()
 
 
 def revoke(token: str) -> bool:

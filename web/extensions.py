@@ -26,3 +26,6 @@ def init_extensions(app: Flask) -> None:
     from web.security_headers import init_security_headers; init_security_headers(app)  # noqa: E702,I001
     from web.assets import init_assets; init_assets(app)  # noqa: E702,I001
     from web.request_log import init_request_log; init_request_log(app)  # noqa: E702,I001
+    from web.sqlcount import init_sql_count
+
+    init_sql_count(app)

@@ -30,7 +30,12 @@ def jobs_for(event: dict) -> list[tuple]:
 
 
 class InProcessPublisher:
-    """Runs jobs in this process: right after the commit (eager), or in the ticker thread once it runs."""
+    """Runs jobs in this process, never on the request's thread: right after the commit on a background
+    thread of its own (eager), or in the ticker thread once that runs. The response goes out first.
+
+    `JOBS_AFTER_COMMIT = "inline"` (app config) runs them in the committing thread instead, for a shell
+    session that wants effects at once. Tests wait for the background thread with `drain()`.
+    """
 
     mode = "inprocess"
 
@@ -39,8 +44,13 @@ class InProcessPublisher:
         self.published: list[dict] = []
         self.pending: deque = deque()
         self.eager = True
+        self.inline = app.config.get("JOBS_AFTER_COMMIT", "thread") == "inline"
         self.wake = threading.Event()
         self._local = threading.local()
+        self._idle = threading.Condition()
+        self._active = 0
+        self._kick = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def publish(self, events: list[dict]) -> None:
         self.published.extend(events)
@@ -51,16 +61,50 @@ class InProcessPublisher:
 
     def submit(self, path: str, *args) -> None:
         self.pending.append((path, args))
-        if self.eager:
-            self.run_pending()
-        else:
+        if not self.eager:
             self.wake.set()
+        elif self.inline or getattr(self._local, "running", False):
+            self.run_pending()  # inside a job: the same loop picks it up
+        else:
+            self._start_thread()
+            self._kick.set()
+
+    def _start_thread(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._idle:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="odsc-after-commit", daemon=True)
+                self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            self._kick.wait()
+            self._kick.clear()
+            try:
+                with self.app.app_context():
+                    try:
+                        self.run_pending()
+                    finally:
+                        from engine.db import db
+
+                        db.session.remove()
+            except Exception:  # noqa: BLE001 - the loop must survive anything a job does
+                log.exception("after-commit runner failed")
+
+    def drain(self, timeout: float = 30.0) -> None:
+        """Block until every queued job has run (tests; a clean shutdown). TimeoutError after `timeout` s."""
+        with self._idle:
+            if not self._idle.wait_for(lambda: not self.pending and self._active == 0, timeout):
+                raise TimeoutError(f"{len(self.pending)} after-commit jobs still pending after {timeout} s")
 
     def run_pending(self) -> int:
         """Run queued jobs in this thread; a job that publishes more jobs appends to the same loop."""
         if getattr(self._local, "running", False):
             return 0
         self._local.running = True
+        with self._idle:
+            self._active += 1
         done = 0
         try:
             while True:
@@ -75,6 +119,9 @@ class InProcessPublisher:
                 done += 1
         finally:
             self._local.running = False
+            with self._idle:
+                self._active -= 1
+                self._idle.notify_all()
         return done
 
 
@@ -111,6 +158,9 @@ class RqPublisher:
     def run_pending(self) -> int:
         return 0
 
+    def drain(self, timeout: float = 30.0) -> None:
+        """Nothing runs in this process in rq mode."""
+
 
 def init_publisher(app: Flask) -> None:
     mode = app.config.get("JOBS_MODE", "inprocess")
@@ -126,3 +176,10 @@ def init_publisher(app: Flask) -> None:
 
 def publisher_of(app: Flask):
     return app.extensions["odsc_publisher"]
+
+
+def drain(app: Flask, timeout: float = 30.0) -> None:
+    """Wait until the after-commit jobs queued in this process so far have run (tests wait with this)."""
+    publisher = app.extensions.get("odsc_publisher")
+    if publisher is not None and hasattr(publisher, "drain"):
+        publisher.drain(timeout)

@@ -20,12 +20,14 @@ RUN_SERVICE_TASK = "engine.jobs.tasks.run_service_task"
 SEND_NOTIFICATION = "engine.jobs.tasks.send_notification"
 DISPATCH_DUE = "engine.jobs.tasks.dispatch_due"
 CHECK_TIME_LIMITS = "engine.jobs.tasks.check_time_limits"
+PURGE_IDEMPOTENCY = "engine.jobs.tasks.purge_idempotency_keys"
 JOB_QUEUES = {
     FIRE_TIMER: TIMERS,
     RUN_SERVICE_TASK: CONNECTORS,
     SEND_NOTIFICATION: NOTIFICATIONS,
     DISPATCH_DUE: TIMERS,
     CHECK_TIME_LIMITS: DEFAULT,
+    PURGE_IDEMPOTENCY: DEFAULT,
 }
 
 # retries with backoff (seconds before attempt 2, 3, ...); the last entry repeats. Overridable in the
@@ -53,4 +55,6 @@ SCHEDULE = (
     Periodic(DISPATCH_DUE, 1.0, "JOBS_DISPATCH_SECONDS", everywhere=True),
     # reminders before the due date and escalation of overdue tasks to the centre supervisor
     Periodic(CHECK_TIME_LIMITS, 600.0, "JOBS_TIME_LIMITS_SECONDS"),
+    # idempotency records older than a day (kept out of the request path: one DELETE an hour)
+    Periodic(PURGE_IDEMPOTENCY, 3600.0, "JOBS_PURGE_IDEMPOTENCY_SECONDS"),
 )

@@ -153,3 +153,11 @@ def check_time_limits() -> dict:
 
     with job_context():
         return timelimits.check()
+
+
+def purge_idempotency_keys() -> int:
+    """Delete idempotency records older than a day (engine.idempotency.KEEP); returns how many."""
+    from engine import idempotency
+
+    with job_context():
+        return idempotency.purge()

@@ -1,6 +1,6 @@
 """Every model, imported so that metadata and Alembic see them all."""
 from engine.models.admin import PasswordReset  # noqa: F401
-from engine.models.api import ApiToken, IdempotencyKey  # noqa: F401
+from engine.models.api import ApiToken, AuthRevision, IdempotencyKey  # noqa: F401
 from engine.models.application import Application, MilestoneEvent, Task
 from engine.models.audit import AuditEvent
 from engine.models.catalogue import Centre, CentreService, Office, OfficeRole, Service, ServiceVersion

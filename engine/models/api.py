@@ -1,7 +1,7 @@
 """API client state: bearer tokens (only their SHA-256 is stored) and idempotency keys."""
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import db, utcnow
@@ -33,8 +33,18 @@ class IdempotencyKey(db.Model):
     route: Mapped[str] = mapped_column(String(255))
     # SHA-256 of the request body: the same key with a different body is a client error
     request_hash: Mapped[str] = mapped_column(String(64))
-    # None while the first request is still running
+    # the first answer, compactly: its status, the resource it made or changed (an application id) and the
+    # ETag it had; a retry gets the resource as it is now with the first status and ETag
     status: Mapped[int | None] = mapped_column(Integer)
-    body: Mapped[str | None] = mapped_column(Text)
-    headers: Mapped[str | None] = mapped_column(Text)
+    resource_id: Mapped[int | None] = mapped_column(Integer)
+    etag: Mapped[str | None] = mapped_column(String(64))
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class AuthRevision(db.Model):
+    """One row; database triggers bump `version` whenever a token or account changes in a way that can end
+    or alter what a bearer token stands for (see migration i17a1). Token caches compare it per request."""
+
+    __tablename__ = "auth_revision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

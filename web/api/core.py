@@ -2,7 +2,6 @@
 parses and validates the request (token, query, JSON body), and renders the answer with its schema."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from functools import wraps
@@ -12,7 +11,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from engine import tokens
-from engine.accounts import actor_for
+from engine.audit import Actor
 from engine.db import db
 from engine.errors import DomainError
 from engine.inputs import InputRefused, check_tree
@@ -36,9 +35,12 @@ def openapi_path(rule: str) -> tuple[str, list[tuple[str, str]]]:
 def operation(rule: str, method: str, *, op_id: str, summary: str, tag: str, response: type[Schema] | None = None,
               status: int = 200, body: type[Schema] | None = None, query: type[Schema] | None = None,
               auth: bool = True, errors: tuple[int, ...] = (), description: str = "", multipart: bool = False,
-              idempotent: bool = False, if_match: bool = False, limit=None, staff_only: bool = False,
+              idempotent=False, if_match: bool = False, limit=None, staff_only: bool = False,
               response_headers: dict | None = None, binary: tuple[str, ...] = ()):
-    """Declare an API operation. The view gets `actor`, and `body`/`query` when declared."""
+    """Declare an API operation. The view gets `actor`, and `body`/`query` when declared.
+
+    `idempotent`: a function (actor, resource_id) -> the view's result for an earlier answer's resource;
+    requests with an Idempotency-Key then run once (web.api.idempotency)."""
     def decorator(fn):
         @wraps(fn)
         def view(**kwargs):
@@ -61,7 +63,10 @@ def operation(rule: str, method: str, *, op_id: str, summary: str, tag: str, res
             if key is not None:
                 from web.api.idempotency import run_once
 
-                return run_once(key, g.api_user.id, raw or b"", call)
+                def replay(resource_id: int) -> Response:
+                    return render(idempotent(actor, resource_id), response, status)
+
+                return run_once(key, g.api_user.id, raw or b"", status, call, replay)
             return call()
 
         view.__name__ = op_id
@@ -76,7 +81,7 @@ def operation(rule: str, method: str, *, op_id: str, summary: str, tag: str, res
             "path": path, "method": method.lower(), "op_id": op_id, "summary": summary, "tag": tag,
             "response": response, "status": status, "body": body, "query": query, "auth": auth,
             "errors": errors, "description": description or (fn.__doc__ or "").strip(), "multipart": multipart,
-            "idempotent": idempotent, "if_match": if_match, "path_params": params, "limit": limit is not None,
+            "idempotent": bool(idempotent), "if_match": if_match, "path_params": params, "limit": limit is not None,
             "response_headers": response_headers or {}, "binary": binary,
         })
         return fn
@@ -94,7 +99,29 @@ def authenticate():
         raise ApiProblem(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="odsc"'})
     g.api_user = user
     g.api_token = token.strip()
-    return dataclasses.replace(actor_for(user), locale=locale())
+    if tokens.touch_due(user):
+        _touch_after_response(user.token_id)
+    return Actor(user.id, user.full_name or user.username, user.kind, user.centre_id, user.role_names, locale())
+
+
+def _touch_after_response(token_id: int) -> None:
+    """Record the token's use once the response has gone out: never a commit of its own in the request."""
+    from flask import after_this_request
+
+    app = current_app._get_current_object()
+
+    def touch():
+        with app.app_context():
+            try:
+                tokens.touch(token_id)
+            except Exception:  # noqa: BLE001 - bookkeeping only: a failure must not surface anywhere
+                db.session.rollback()
+                app.logger.exception("could not record the use of API token %s", token_id)
+
+    @after_this_request
+    def _register(response):
+        response.call_on_close(touch)
+        return response
 
 
 def load(schema: type[Schema], data, where: str):

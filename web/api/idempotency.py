@@ -1,77 +1,87 @@
-"""Idempotency-Key: the first answer to (key, user, method + path) is stored and replayed to retries.
+"""Idempotency-Key: the first answer to (key, user, method + path) is replayed to retries.
 
-The key is reserved (committed) before the command runs, so two concurrent requests with one key cannot
-both run it: the second gets 409 until the first has finished. Only successful answers are kept; after
-an error the reservation is dropped and the client may retry with the same key.
+One transaction: the record (status, resource id, ETag) is inserted by a before-commit hook into the very
+transaction that commits the command, so there is no reservation commit and no window where a command
+committed without its record. Two concurrent requests with one key both run the command, but only one can
+commit (the unique key); the other is rolled back whole and answered from the winner's record. A failed
+command commits nothing, so the client may retry with the same key. A replay answers with the first
+status and ETag and the resource as it is now.
 """
 from __future__ import annotations
 
 import hashlib
-import json
-from datetime import timedelta
 
 from flask import Response, request
-from sqlalchemy import delete, select
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from engine.db import db, utcnow
-from engine.models.api import IdempotencyKey
+from engine import idempotency
+from engine.db import db
 from web.api.problems import ApiProblem
 
-KEEP = timedelta(hours=24)
-_REPLAYED_HEADERS = ("Location", "ETag")
+_PENDING = "odsc_idempotency"
+_installed = False
 
 
 def _valid(key: str) -> bool:
     return 1 <= len(key) <= 255 and all(33 <= ord(ch) < 127 for ch in key)
 
 
-def run_once(key: str, user_id: int, body: bytes, call) -> Response:
+def _install() -> None:
+    global _installed
+    if not _installed:
+        event.listen(Session, "before_commit", _before_commit)
+        _installed = True
+
+
+def _before_commit(session: Session) -> None:
+    pending = session.info.get(_PENDING)
+    if not pending or pending.get("written"):
+        return
+    # the application the command wrote (engine.runtime.commands keeps it for its after-commit cache)
+    written = session.info.get("odsc_after_commit_cache") or []
+    resource_id, etag = (written[-1][0], f'"{written[-1][1]}"') if written else (None, None)
+    idempotency.write(session.connection(), key=pending["key"], user_id=pending["user_id"], route=pending["route"],
+                      request_hash=pending["request_hash"], status=pending["status"], resource_id=resource_id,
+                      etag=etag)
+    pending["written"] = True
+
+
+def run_once(key: str, user_id: int, body: bytes, status: int, call, replay) -> Response:
+    """Run `call()` (which commits the command) unless this key already has an answer.
+
+    `replay(resource_id)` renders the resource of an earlier answer (a Response)."""
     if not _valid(key):
         raise ApiProblem(400, "invalid_header", header="Idempotency-Key")
+    _install()
     route = f"{request.method} {request.path}"[:255]
     fingerprint = hashlib.sha256(body).hexdigest()
-    now = utcnow()
-    db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.user_id == user_id,
-                                                    IdempotencyKey.created < now - KEEP))
-    row = IdempotencyKey(key=key, user_id=user_id, route=route, request_hash=fingerprint, created=now)
-    db.session.add(row)
+    first = idempotency.find(key, user_id, route)
+    if first is not None:
+        return _replay(first, fingerprint, replay)
+    db.session.info[_PENDING] = {"key": key, "user_id": user_id, "route": route, "request_hash": fingerprint,
+                                 "status": status}
     try:
-        db.session.commit()
-    except IntegrityError:
+        return call()
+    except IntegrityError as exc:
         db.session.rollback()
-        first = db.session.execute(select(IdempotencyKey).where(
-            IdempotencyKey.key == key, IdempotencyKey.user_id == user_id, IdempotencyKey.route == route,
-        )).scalar_one_or_none()
-        if first is None:  # it was just dropped after a failure: treat as in progress, the client retries
+        if "idempotency_key" not in str(exc.orig).lower():
+            raise
+        first = idempotency.find(key, user_id, route)  # a concurrent twin committed first
+        if first is None:
             raise ApiProblem(409, "idempotency_in_progress", headers={"Retry-After": "1"}) from None
-        if first.request_hash != fingerprint:
-            raise ApiProblem(422, "idempotency_key_reused") from None
-        if first.status is None:
-            raise ApiProblem(409, "idempotency_in_progress", headers={"Retry-After": "1"}) from None
-        response = Response(first.body or "", status=first.status, mimetype="application/json")
-        for name, value in json.loads(first.headers or "{}").items():
-            response.headers[name] = value
-        response.headers["Idempotent-Replayed"] = "true"
-        return response
-    row_id = row.id
-    try:
-        response = call()
-    except BaseException:
-        db.session.rollback()
-        _drop(row_id)
-        raise
-    if 200 <= response.status_code < 300:
-        stored = db.session.get(IdempotencyKey, row_id)
-        stored.status = response.status_code
-        stored.body = response.get_data(as_text=True)
-        stored.headers = json.dumps({h: response.headers[h] for h in _REPLAYED_HEADERS if h in response.headers})
-        db.session.commit()
-    else:
-        _drop(row_id)
+        return _replay(first, fingerprint, replay)
+    finally:
+        db.session.info.pop(_PENDING, None)
+
+
+def _replay(first, fingerprint: str, replay) -> Response:
+    if first.request_hash != fingerprint:
+        raise ApiProblem(422, "idempotency_key_reused")
+    response = replay(first.resource_id) if first.resource_id is not None else Response(status=204)
+    response.status_code = first.status or response.status_code
+    if first.etag:
+        response.headers["ETag"] = first.etag
+    response.headers["Idempotent-Replayed"] = "true"
     return response
-
-
-def _drop(row_id: int) -> None:
-    db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == row_id))
-    db.session.commit()

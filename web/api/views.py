@@ -190,8 +190,18 @@ def _detail_response(app: Application, actor, status_headers: dict | None = None
     return ser.application_detail(app, actor), headers
 
 
+def _replay_detail(actor, application_id: int):
+    """An earlier idempotent answer's application, as it is now."""
+    return _detail_response(_application(actor, application_id), actor)
+
+
+def _replay_started(actor, application_id: int):
+    return _detail_response(_application(actor, application_id), actor,
+                            {"Location": url_for("api.get_application", application_id=application_id)})
+
+
 @operation("/applications", "POST", op_id="start_application", summary="Apply for a service", tag="applications",
-           body=s.StartApplication, response=s.ApplicationDetail, status=201, idempotent=True,
+           body=s.StartApplication, response=s.ApplicationDetail, status=201, idempotent=_replay_started,
            errors=(400, 401, 403, 404, 409, 413, 415, 422),
            response_headers={"Location": "the new application", "ETag": "its version"})
 def start_application(actor, body):
@@ -245,7 +255,7 @@ def get_application(actor, application_id):
 
 @operation("/applications/<int:application_id>/resubmit", "POST", op_id="resubmit_application",
            summary="Answer a request for missing documents", tag="applications", body=s.Resubmit,
-           response=s.ApplicationDetail, idempotent=True, errors=(400, 401, 403, 404, 409, 413, 415, 422))
+           response=s.ApplicationDetail, idempotent=_replay_detail, errors=(400, 401, 403, 404, 409, 413, 415, 422))
 def resubmit_application(actor, application_id, body):
     app = _application(actor, application_id)
     with answers_in_data():
@@ -426,7 +436,7 @@ _DECIDE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422)
 
 @operation("/tasks/<task_id>/complete", "POST", op_id="complete_task", summary="Complete a task with its answers",
            tag="tasks", body=s.CompleteTask, response=s.ApplicationDetail, errors=_DECIDE_ERRORS,
-           idempotent=True, if_match=True, response_headers={"ETag": "the application's new version"})
+           idempotent=_replay_detail, if_match=True, response_headers={"ETag": "the application's new version"})
 def complete_task(actor, task_id, body):
     """Send `If-Match: "<application_version>"` (or `expected_version`) to get 409 instead of overwriting a
     change you have not seen; send `Idempotency-Key` to make a retry return the first answer."""
@@ -435,14 +445,14 @@ def complete_task(actor, task_id, body):
 
 @operation("/tasks/<task_id>/return", "POST", op_id="return_task",
            summary="Return the application to the applicant for missing documents", tag="tasks", body=s.DecideTask,
-           response=s.ApplicationDetail, errors=_DECIDE_ERRORS, idempotent=True, if_match=True)
+           response=s.ApplicationDetail, errors=_DECIDE_ERRORS, idempotent=_replay_detail, if_match=True)
 def return_task(actor, task_id, body):
     return _decide(actor, task_id, body, "return")
 
 
 @operation("/tasks/<task_id>/reject", "POST", op_id="reject_task", summary="Reject the application",
-           tag="tasks", body=s.DecideTask, response=s.ApplicationDetail, errors=_DECIDE_ERRORS, idempotent=True,
-           if_match=True)
+           tag="tasks", body=s.DecideTask, response=s.ApplicationDetail, errors=_DECIDE_ERRORS,
+           idempotent=_replay_detail, if_match=True)
 def reject_task(actor, task_id, body):
     return _decide(actor, task_id, body, "reject")
 
