@@ -5,10 +5,14 @@ from datetime import date, timedelta
 
 
 class Calendar:
-    def __init__(self, holidays: set[date] | None = None):
+    def __init__(self, holidays: set[date] | None = None, working_days: set[date] | None = None):
         self.holidays = holidays or set()
+        # the government's swapped working days: a Saturday or Sunday declared a working day
+        self.working_days = working_days or set()
 
     def is_working_day(self, day: date) -> bool:
+        if day in self.working_days:
+            return True
         return day.weekday() < 5 and day not in self.holidays
 
     def add_working_days(self, start: date, days: int) -> date:

@@ -36,7 +36,15 @@ class Application(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     incident: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # the legal due date: the service's time limit in working days from submission, moved on by every
+    # working day the case waited for the applicant (engine.clock)
     due_date: Mapped[date | None] = mapped_column(Date)
+    # the legal clock is paused since this local date while the case is returned to the applicant
+    clock_paused_since: Mapped[date | None] = mapped_column(Date)
+    # working days the clock was paused in earlier, finished pauses
+    paused_working_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # working days the case was with the centre, from submission to closing (set when it closes)
+    working_days_taken: Mapped[int | None] = mapped_column(Integer)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # optimistic concurrency: every command checks and bumps it in the same transaction

@@ -4,6 +4,7 @@ from __future__ import annotations
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
+from engine import clock
 from engine.catalogue.services import APPLICANT
 from engine.db import db, utcnow
 from engine.models import Application, MilestoneEvent, Task
@@ -41,14 +42,16 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
             row.completed_at = now
             row.completed_by_id = actor_id if tid == completed_task_id else None
     meta = definition["tasks"]
+    created: list[Task] = []
     for tid, task in ready.items():
         if tid in rows:
             continue
         element = bpmn_id(task)
         info = meta.get(element, {})
-        db.session.add(Task(id=tid, application_id=app.id, centre_id=app.centre_id, bpmn_id=element,
-                            office_role=info.get("role") or "", form_id=info.get("form"), state=TASK_READY,
-                            created_at=now, due_date=app.due_date))
+        row = Task(id=tid, application_id=app.id, centre_id=app.centre_id, bpmn_id=element,
+                   office_role=info.get("role") or "", form_id=info.get("form"), state=TASK_READY, created_at=now)
+        db.session.add(row)
+        created.append(row)
         reached.append(element)
     entered = []
     element_milestones = definition.get("element_milestones", {})
@@ -58,6 +61,7 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
             app.milestone = milestone
             entered.append(milestone)
             db.session.add(MilestoneEvent(application_id=app.id, milestone=milestone, at=now))
+    before = app.status
     if workflow.is_completed():
         app.status = REJECTED if app.milestone == "rejected" else COMPLETED
         app.completed_at = app.completed_at or now
@@ -68,6 +72,14 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
     else:
         app.status = IN_PROGRESS
     app.updated_at = now
+    # the legal clock first (a resubmission moves the due date on), then the new tasks' own due dates
+    day = clock.today()
+    if before != app.status:
+        clock.on_status_change(app, before, app.status, day)
+    limits = definition.get("step_limits") or {}
+    for row in created:
+        if row.office_role != APPLICANT:
+            row.due_date = clock.task_due_date(app, limits.get(row.bpmn_id), day)
     return entered
 
 
@@ -76,4 +88,6 @@ def cancel_all(app: Application) -> None:
     for row in db.session.execute(
             select(Task).where(Task.application_id == app.id, Task.state == TASK_READY)).scalars():
         row.state, row.completed_at = TASK_CANCELLED, now
+    before = app.status
     app.status, app.completed_at, app.updated_at = CANCELLED, now, now
+    clock.on_status_change(app, before, CANCELLED)

@@ -321,6 +321,19 @@ class StatusCentre(Strict):
     en = fields.String(required=True)
 
 
+class LegalClock(Strict):
+    state = fields.String(required=True, validate=validate.OneOf(("running", "paused", "stopped")),
+                          metadata={"description": "running while the case is with the centre, paused while it "
+                                                   "waits for the applicant, stopped once closed"})
+    working_days_left = fields.Integer(required=True, allow_none=True,
+                                       metadata={"description": "working days to the due date (negative: late); "
+                                                                "frozen while paused; at closing when stopped"})
+    due_date = fields.Date(required=True, allow_none=True,
+                           metadata={"description": "the legal due date (while paused: if resubmitted today)"})
+    paused_working_days = fields.Integer(required=True, metadata={
+        "description": "working days the clock has been paused while the case waited for the applicant"})
+
+
 class PublicStatus(Strict):
     tracking_code = fields.String(required=True)
     service = fields.Nested(LocalText, required=True)
@@ -334,3 +347,4 @@ class PublicStatus(Strict):
     due_date = fields.Date(required=True, allow_none=True)
     completed_at = UTCDateTime(required=True, allow_none=True)
     overdue = fields.Boolean(required=True)
+    clock = fields.Nested(LegalClock, required=True)
