@@ -12,7 +12,7 @@ the government's swapped working days, as the calendar data has them).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from engine.models.application import CLOSED_STATUSES, RETURNED
@@ -32,7 +32,7 @@ def local_date(moment: datetime | None) -> date | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(VIENTIANE).date()
 
 

@@ -38,6 +38,7 @@ TEXTS = {
         "en": "One-Door Service Centre: application {code} ({service}): {label}.",
     },
     "track": {"lo": " ຕິດຕາມ: {url}", "en": " Track: {url}"},
+    "rate": {"lo": " ໃຫ້ຄະແນນບໍລິການ: {url}", "en": " Rate the service: {url}"},
     # the legal clock (engine/clock.py) in each milestone message
     "clock_left": {"lo": " ເຫຼືອ {n} ມື້ລັດຖະການ.", "en": " {n} working days left."},
     "clock_today": {"lo": " ກຳນົດແມ່ນມື້ນີ້.", "en": " Due today."},
@@ -176,6 +177,10 @@ def for_milestone(application_id: int, milestone: str) -> list[int]:
     base = cfg("PUBLIC_BASE_URL", "")
     if base:
         body += TEXTS["track"][locale].format(url=f"{base.rstrip('/')}/status/{app.tracking_code}")
+        if milestone in ("completed", "rejected"):  # the one-time rating link (engine/feedback.py)
+            from engine.feedback import link_path
+
+            body += TEXTS["rate"][locale].format(url=base.rstrip("/") + link_path(app.id))
     subject = TEXTS["subject"][locale].format(code=code, label=label)
     addresses = applicant_addresses(app) or {"web": f"application {code}"}
     ids = []

@@ -9,7 +9,7 @@ from engine.catalogue.services import APPLICANT
 from engine.db import db
 from engine.errors import NotFound
 from engine.models import Application, AuditEvent, Centre, MilestoneEvent, Service, ServiceVersion, Task
-from engine.models.application import CLOSED_STATUSES, TASK_READY
+from engine.models.application import TASK_READY
 from engine.runtime.commands import local_today
 from engine.tracking import normalize
 
@@ -150,7 +150,6 @@ def public_status(code: str) -> dict | None:
     legal = clock.view(status=status, due_date=due_date, paused_since=paused_since, paused_days=paused_days,
                        completed_at=completed_at, centre_id=centre_id)
     labels = milestone_labels(version_id)
-    closed = status in CLOSED_STATUSES
     return {
         "tracking_code": tracking_code,
         "service": {"lo": service_lo, "en": service_en},

@@ -25,7 +25,6 @@ from engine.runtime.specs import CompiledService, compiled
 from engine.tracking import new_code
 
 
-
 def local_today():
     """Today in Vientiane: the legal clock's day (engine.clock.today, one place for every command)."""
     from engine import clock

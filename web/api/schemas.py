@@ -348,3 +348,20 @@ class PublicStatus(Strict):
     completed_at = UTCDateTime(required=True, allow_none=True)
     overdue = fields.Boolean(required=True)
     clock = fields.Nested(LegalClock, required=True)
+
+
+# ---- feedback (engine/feedback.py) -------------------------------------------------------------------
+
+class FeedbackIn(Strict):
+    rating = fields.Raw(required=True, metadata={"description": "a whole number from 1 (poor) to 5 (very good)",
+                                                 "type": "integer", "minimum": 1, "maximum": 5})
+    comment = fields.String(load_default=None, allow_none=True,
+                            metadata={"description": "optional, at most 1000 characters; shown only to the "
+                                                     "centre's supervisors and the monitors above it"})
+
+
+class FeedbackOut(Strict):
+    application_id = fields.Integer(required=True)
+    rating = fields.Integer(required=True)
+    comment = fields.String(required=True, allow_none=True)
+    created_at = UTCDateTime(required=True)
