@@ -36,11 +36,15 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
     rows = {row.id: row for row in db.session.execute(
         select(Task).where(Task.application_id == app.id, Task.state == TASK_READY)).scalars()}
+    day = clock.today()
     for tid, row in rows.items():
         if tid not in ready:
             row.state = TASK_COMPLETED if tid == completed_task_id else TASK_CANCELLED
             row.completed_at = now
             row.completed_by_id = actor_id if tid == completed_task_id else None
+            if tid == completed_task_id:  # the bottleneck map's working time spent in this step
+                row.working_days = clock.calendar_for(app.centre_id).working_days_between(
+                    clock.local_date(row.created_at) or day, day)
     meta = definition["tasks"]
     created: list[Task] = []
     for tid, task in ready.items():
@@ -48,7 +52,7 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
             continue
         element = bpmn_id(task)
         info = meta.get(element, {})
-        row = Task(id=tid, application_id=app.id, centre_id=app.centre_id, bpmn_id=element,
+        row = Task(id=tid, application_id=app.id, centre_id=app.centre_id, service_id=app.service_id, bpmn_id=element,
                    office_role=info.get("role") or "", form_id=info.get("form"), state=TASK_READY, created_at=now)
         db.session.add(row)
         created.append(row)
@@ -73,7 +77,6 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
         app.status = IN_PROGRESS
     app.updated_at = now
     # the legal clock first (a resubmission moves the due date on), then the new tasks' own due dates
-    day = clock.today()
     if before != app.status:
         clock.on_status_change(app, before, app.status, day)
     limits = definition.get("step_limits") or {}

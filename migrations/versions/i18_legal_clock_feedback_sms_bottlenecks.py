@@ -17,6 +17,13 @@ def upgrade():
         batch.add_column(sa.Column("clock_paused_since", sa.Date(), nullable=True))
         batch.add_column(sa.Column("paused_working_days", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("working_days_taken", sa.Integer(), nullable=True))
+    with op.batch_alter_table("task") as batch:
+        batch.add_column(sa.Column("service_id", sa.String(64), nullable=True))
+        batch.add_column(sa.Column("working_days", sa.Integer(), nullable=True))
+    # earlier tasks: their service from the application; their working days stay unknown (not on the map)
+    op.execute("UPDATE task SET service_id = (SELECT a.service_id FROM application a WHERE a.id = task.application_id)")
+    op.create_index("ix_task_elements", "task", ["service_id", "completed_at", "bpmn_id", "working_days", "centre_id"])
+    op.create_index("ix_task_waiting", "task", ["service_id", "state", "bpmn_id", "centre_id"])
     op.create_table(
         "feedback",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -50,6 +57,11 @@ def downgrade():
     op.drop_table("inbound_sms")
     op.drop_index("ix_feedback_service_centre", table_name="feedback")
     op.drop_table("feedback")
+    op.drop_index("ix_task_waiting", table_name="task")
+    op.drop_index("ix_task_elements", table_name="task")
+    with op.batch_alter_table("task") as batch:
+        batch.drop_column("working_days")
+        batch.drop_column("service_id")
     with op.batch_alter_table("application") as batch:
         batch.drop_column("working_days_taken")
         batch.drop_column("paused_working_days")

@@ -15,3 +15,16 @@ def give_feedback(actor, application_id, body):
     row = feedback.give(application_id, body["rating"], body.get("comment"), actor=actor, channel="api")
     return {"application_id": row.application_id, "rating": row.rating, "comment": row.comment,
             "created_at": row.created_at}
+
+
+@operation("/monitor/services/<service_id>/elements", "GET", op_id="service_elements",
+           summary="The bottleneck map: per BPMN element, cases waiting now and working time spent there",
+           tag="monitor", query=s.ElementsQuery, response=s.ServiceElements, errors=(400, 401, 403, 404, 422),
+           staff_only=True)
+def service_elements(actor, service_id, query):
+    """For monitors (their centre and below), supervisors (their centre) and administrators. Median and p90
+    are in working days, over the steps completed in [from, to]."""
+    from engine.stats.elements import bottlenecks
+
+    out = bottlenecks(actor, service_id, scope=query.get("scope"), start=query.get("from_"), end=query.get("to"))
+    return {**out, "from_": out.pop("from")}

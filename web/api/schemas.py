@@ -365,3 +365,37 @@ class FeedbackOut(Strict):
     rating = fields.Integer(required=True)
     comment = fields.String(required=True, allow_none=True)
     created_at = UTCDateTime(required=True)
+
+
+# ---- the bottleneck map (engine/stats/elements.py) ---------------------------------------------------
+
+class ElementsQuery(Strict):
+    scope = fields.String(load_default=None, metadata={"description": "a centre id: that centre and every "
+                                                                      "centre below it (the ministry: the nation); "
+                                                                      "default: your own centre"})
+    from_ = fields.Date(data_key="from", load_default=None, metadata={"description": "first local day (default: "
+                                                                                      "364 days before 'to')"})
+    to = fields.Date(load_default=None, metadata={"description": "last local day (default: today)"})
+
+
+class ElementFigures(Strict):
+    element_id = fields.String(required=True)
+    name = fields.Nested(LocalText, required=True)
+    role = fields.String(required=True)
+    waiting = fields.Integer(required=True, metadata={"description": "cases waiting in this step now"})
+    completed = fields.Integer(required=True, metadata={"description": "steps completed in the period"})
+    median_working_days = fields.Float(required=True, allow_none=True)
+    p90_working_days = fields.Float(required=True, allow_none=True)
+    limit_days = fields.Integer(required=True, allow_none=True,
+                                metadata={"description": "the step's limit (step_limits, else the service's)"})
+    level = fields.String(required=True, validate=validate.OneOf(("ok", "warn", "late", "none")),
+                          metadata={"description": "p90 against the limit: ok ≤ half, warn ≤ limit, late above"})
+
+
+class ServiceElements(Strict):
+    service_id = fields.String(required=True)
+    service = fields.Nested(LocalText, required=True)
+    scope = fields.String(required=True)
+    from_ = fields.Date(data_key="from", required=True)
+    to = fields.Date(required=True)
+    elements = fields.List(fields.Nested(ElementFigures), required=True)

@@ -7,7 +7,17 @@ from __future__ import annotations
 import json
 import time
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from engine import feedback
 from engine.clock import today as local_today
@@ -95,6 +105,55 @@ def public_ratings(centre_id: str | None = None) -> list[dict]:
     centres = {c.id: {"lo": c.name_lo, "en": c.name_en} for c in db.session.query(Centre).all()}
     return [{**r, "service": names.get(r["service_id"], {"lo": r["service_id"], "en": r["service_id"]}),
              "centre": centres.get(r["centre_id"], {"lo": r["centre_id"], "en": r["centre_id"]})} for r in rows]
+
+
+# ---- the bottleneck map ----------------------------------------------------------------------------
+
+def _date_arg(name: str):
+    from datetime import date
+
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidData({name: f"ວັນທີບໍ່ຖືກຕ້ອງ (YYYY-MM-DD) / not a date (YYYY-MM-DD): {raw[:20]}"}) from None
+
+
+@bp.get("/monitor/services/<service_id>/elements")
+@login_required("staff")
+def service_elements(service_id: str):
+    """The bottleneck map on the process diagram, with a table for phones."""
+    from engine.designer.diagram import for_version
+    from engine.models import Centre, Service, ServiceVersion
+    from engine.stats.elements import bottlenecks
+    from engine.stats.scope import visible_centres
+
+    actor = current_actor()
+    wanted = request.args.get("service")
+    if wanted and wanted != service_id:  # the service picker without JavaScript
+        args = {k: v for k, v in request.args.items() if k != "service"}
+        return redirect(url_for("insight.service_elements", service_id=wanted, **args))
+    errors = {}
+    try:
+        data = bottlenecks(actor, service_id, scope=request.args.get("scope") or None, start=_date_arg("from"),
+                           end=_date_arg("to"))
+    except InvalidData as exc:
+        errors, data = exc.errors, bottlenecks(actor, service_id, scope=request.args.get("scope") or None)
+    except NotFound:
+        abort(404)
+    except DomainError:
+        abort(403)
+    service = db.session.get(Service, data["service_id"])
+    diagram = for_version(db.session.get(ServiceVersion, service.current_version_id))
+    centres = db.session.query(Centre).filter(Centre.id.in_(sorted(visible_centres(actor)))).order_by(
+        Centre.level, Centre.id).all()
+    services = db.session.query(Service).filter(Service.current_version_id.is_not(None)).order_by(Service.id).all()
+    overlays = {e["element_id"]: {"level": e["level"], "waiting": e["waiting"], "p90": e["p90_working_days"],
+                                  "limit": e["limit_days"]} for e in data["elements"]}
+    return render_template("insight/elements.html", data=data, diagram=diagram, overlays=overlays,
+                           centres=centres, services=services, errors=errors), (422 if errors else 200)
 
 
 # ---- open performance data --------------------------------------------------------------------------
