@@ -28,6 +28,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "script_failed": ("ຂັ້ນຕອນອັດຕະໂນມັດ {element} ຜິດພາດ: {detail}", "Automatic step {element} failed: {detail}"),
     "user_lacks_role": ("{user} ບໍ່ມີໜ້າທີ່ {role} ຂອງວຽກນີ້", "{user} does not hold the office role {role} of this task"),
     "catalogue_invalid": ("ລາຍການບໍລິການມີຂໍ້ຜິດພາດ", "The service catalogue has errors"),
+    "feedback_not_yet": (
+        "ທ່ານໃຫ້ຄະແນນໄດ້ເມື່ອຄຳຮ້ອງສຳເລັດ ຫຼື ຖືກປະຕິເສດແລ້ວ",
+        "You can rate the service once the application is completed or rejected",
+    ),
+    "feedback_given": ("ທ່ານໄດ້ໃຫ້ຄະແນນຄຳຮ້ອງນີ້ແລ້ວ", "You have already rated this application"),
+    "rating_range": ("ຄະແນນຕ້ອງແມ່ນ 1 ຫາ 5", "The rating must be a whole number from 1 to 5"),
+    "comment_too_long": ("ຄຳເຫັນຍາວເກີນ {max} ຕົວອັກສອນ", "The comment is longer than {max} characters"),
+    "feedback_link_invalid": ("ລິ້ງໃຫ້ຄະແນນນີ້ບໍ່ຖືກຕ້ອງ", "This rating link is not valid"),
+    "sms_signature": ("ລາຍເຊັນບໍ່ຖືກຕ້ອງ", "The X-ODSC-Signature header is missing or wrong"),
+    "sms_timestamp": ("ເວລາຂອງຄຳຮ້ອງບໍ່ຖືກຕ້ອງ ຫຼື ເກົ່າເກີນໄປ",
+                      "The X-ODSC-Timestamp header is missing, not Unix seconds, or too far from now"),
+    "sms_replay": ("ຄຳຮ້ອງນີ້ໄດ້ຮັບແລ້ວ", "This signed request was already received"),
+    "sms_fields": ("ຕ້ອງມີ from ແລະ text", "Both 'from' and 'text' are required (text at most 480 characters)"),
+    "sms_not_configured": ("ບໍ່ໄດ້ຕັ້ງຄ່າ SMS ຂາເຂົ້າ", "Inbound SMS is not configured (SMS_INBOUND_SECRET)"),
 }
 
 

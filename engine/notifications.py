@@ -47,6 +47,13 @@ TEXTS = {
         "en": "One-Door Service Centre: application {code}: pay {amount} at the centre.{track}",
     },
     "track": {"lo": " {url}", "en": " {url}"},
+    "rate": {"lo": " ໃຫ້ຄະແນນບໍລິການ: {url}", "en": " Rate the service: {url}"},
+    # the legal clock (engine/clock.py) in each milestone message
+    "clock_left": {"lo": " ເຫຼືອ {n} ມື້ລັດຖະການ.", "en": " {n} working days left."},
+    "clock_today": {"lo": " ກຳນົດແມ່ນມື້ນີ້.", "en": " Due today."},
+    "clock_late": {"lo": " ກາຍກຳນົດ {n} ມື້ລັດຖະການ.", "en": " {n} working days late."},
+    "clock_paused": {"lo": " ໂມງຢຸດ: ລໍຖ້າເອກະສານຂອງທ່ານ (ເຫຼືອ {n} ມື້).",
+                     "en": " Clock paused: waiting for your documents ({n} days left)."},
     "subject": {"lo": "ຄຳຮ້ອງ {code}: {label}", "en": "Application {code}: {label}"},
     "reminder": {
         "lo": "ເຕືອນ: ວຽກ '{task}' ຂອງຄຳຮ້ອງ {code} ຕ້ອງສຳເລັດພາຍໃນ {due}.",
@@ -137,6 +144,23 @@ def _add(event_key: str, channel: str, recipient: str, **fields) -> int | None:
     return row.id
 
 
+def clock_words(app: Application, locale: str) -> str:
+    """The legal clock in a few words for an SMS ('' once the case is closed or without a time limit)."""
+    from engine import clock
+
+    state = clock.of(app)
+    left = state["working_days_left"]
+    if left is None or state["state"] == clock.STOPPED:
+        return ""
+    if state["state"] == clock.PAUSED:
+        return TEXTS["clock_paused"][locale].format(n=max(left, 0))
+    if left > 0:
+        return TEXTS["clock_left"][locale].format(n=left)
+    if left == 0:
+        return TEXTS["clock_today"][locale]
+    return TEXTS["clock_late"][locale].format(n=-left)
+
+
 def for_milestone(application_id: int, milestone: str) -> list[int]:
     """Outbox rows telling the applicant about a public milestone, in the application's language."""
     from engine.models import MilestoneEvent
@@ -157,7 +181,15 @@ def for_milestone(application_id: int, milestone: str) -> list[int]:
     service_name = _pick(defn.get("name"), locale) or app.service_id
     code = display_code(app.tracking_code)
     base = cfg("PUBLIC_BASE_URL", "")
-    track = TEXTS["track"][locale].format(url=f"{base.rstrip('/')}/status/{app.tracking_code}") if base else ""
+    # the clock's words, the status link and (on the final message) the one-time rating link are fixed parts:
+    # fit() shortens the service name, label or reason instead
+    track = clock_words(app, locale)
+    if base:
+        track += TEXTS["track"][locale].format(url=f"{base.rstrip('/')}/status/{app.tracking_code}")
+        if milestone in ("completed", "rejected"):  # the one-time rating link (engine/feedback.py)
+            from engine.feedback import link_path
+
+            track += TEXTS["rate"][locale].format(url=base.rstrip("/") + link_path(app.id))
     body = milestone_text(locale, milestone, code=code, service=service_name, label=label, track=track,
                           reason=_reason(app.id) if milestone == "returned" else "",
                           amount=app.fee_amount if milestone == "payment" else None)

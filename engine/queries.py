@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, case, create_engine, select
 
+from engine import clock
 from engine.audit import Actor
 from engine.catalogue.services import APPLICANT
 from engine.db import db
 from engine.errors import NotFound
 from engine.models import Application, AuditEvent, Centre, MilestoneEvent, Service, ServiceVersion, Task
-from engine.models.application import CLOSED_STATUSES, TASK_READY
+from engine.models.application import TASK_READY
 from engine.runtime.commands import local_today
 from engine.tracking import normalize
 
@@ -110,7 +111,8 @@ def _status_statement():
             select(Application.id, Application.tracking_code, Application.status, Application.milestone,
                    Application.submitted_at, Application.due_date, Application.completed_at,
                    Application.service_version_id, Application.centre_id, Centre.name_lo, Centre.name_en,
-                   Service.name_lo, Service.name_en, MilestoneEvent.milestone, MilestoneEvent.at)
+                   Service.name_lo, Service.name_en, MilestoneEvent.milestone, MilestoneEvent.at,
+                   Application.clock_paused_since, Application.paused_working_days)
             .join(Centre, Centre.id == Application.centre_id).join(Service, Service.id == Application.service_id)
             .outerjoin(MilestoneEvent, MilestoneEvent.application_id == Application.id)
             .where(Application.tracking_code == bindparam("code")).order_by(MilestoneEvent.id)
@@ -154,8 +156,10 @@ def public_status(code: str) -> dict | None:
     (_id, tracking_code, status, milestone, submitted_at, due_date, completed_at, version_id, centre_id,
      centre_lo, centre_en, service_lo, service_en) = rows[0][:13]
     steps = [(r[13], r[14]) for r in rows if r[13] is not None]
+    paused_since, paused_days = rows[0][15:17]
+    legal = clock.view(status=status, due_date=due_date, paused_since=paused_since, paused_days=paused_days,
+                       completed_at=completed_at, centre_id=centre_id)
     labels = milestone_labels(version_id)
-    closed = status in CLOSED_STATUSES
     return {
         "tracking_code": tracking_code,
         "service": {"lo": service_lo, "en": service_en},
@@ -168,7 +172,8 @@ def public_status(code: str) -> dict | None:
         "submitted_at": submitted_at,
         "due_date": due_date,
         "completed_at": completed_at,
-        "overdue": bool(due_date and not closed and due_date < local_today()),
+        "overdue": bool(legal["state"] == clock.RUNNING and due_date and due_date < local_today()),
+        "clock": legal,
     }
 
 

@@ -61,6 +61,24 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
                                 line=line_of(doc, "time_limit_days")))
         days = 0
     service["time_limit_days"] = days
+    service["step_limits"] = {}
+    limits = doc.get("step_limits") or {}
+    if not isinstance(limits, dict):
+        problems.append(Problem(file, "step_limits must map user task ids to working days",
+                                "write step_limits: {Task_Review: 3}", line_of(doc, "step_limits")))
+        limits = {}
+    for key, value in limits.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            problems.append(Problem(file, f"step_limits: {key}: {value!r} must be a whole number of working days",
+                                    line=line_of(limits, key), element=str(key)))
+            continue
+        if days and value > days:
+            problems.append(Problem(file, f"step_limits: {key}: {value} working days is more than the service's "
+                                    f"time limit of {days}", "a step cannot take longer than the whole case",
+                                    line_of(limits, key), str(key)))
+            continue
+        service["step_limits"][str(key)] = value
+    service["_step_lines"] = {str(k): line_of(limits, k) for k in limits}
     lanes = doc.get("lanes") or {}
     if not isinstance(lanes, dict):
         problems.append(Problem(file, "lanes must map BPMN lane ids to office roles", line=line_of(doc, "lanes")))
@@ -153,6 +171,11 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
                 label = forms[form]["title"]
             tasks[tid] = {"name": label or {"lo": info.name or tid, "en": info.name or tid}, "form": form,
                           "role": role or "", "lane": info.lane, "assignee": info.assignee}
+    for key in service.get("step_limits", {}):
+        if key not in tasks:
+            problems.append(Problem(file, f"step_limits: {key!r} is not a user task of the BPMN",
+                                    f"use one of: {', '.join(sorted(tasks)) or '(none)'}",
+                                    service["_step_lines"].get(key), key))
     for milestone in service["milestones"]:
         for element in milestone["elements"]:
             if element not in elements:

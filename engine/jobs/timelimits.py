@@ -1,7 +1,8 @@
 """Time limits: reminders before a task's due date and escalation of overdue tasks to the centre supervisor.
 
 Due dates count working days (engine.workdays: weekends and the holidays of workflows/holidays.yaml). The
-reminder goes REMINDER_WORKING_DAYS (default 1) working days before the due date to whoever claimed the task,
+reminder goes REMINDER_WORKING_DAYS (default 1) working days before the due date (never on the day the task was
+created, so a one-day service is not reminded at submission) to whoever claimed the task,
 or to every active staff member of the centre holding its office role. An overdue task is escalated to the
 centre's supervisors. Each is an outbox notification with a unique key, so it is sent once however often
 the periodic job runs; an escalation is also written to the audit trail.
@@ -81,7 +82,7 @@ def check(today=None) -> dict:
                        data={"task": task.id, "due_date": due.isoformat(), "notifications": len(sent)})
                 _emit(sent)
                 stats["escalations"] += 1
-            elif workdays.for_centre(app.centre_id).working_days_between(today, due) <= days_before:
+            elif _in_reminder_window(workdays.for_centre(app.centre_id), task, today, days_before):
                 key = f"reminder:{task.id}"
                 if key in done:
                     continue
@@ -99,6 +100,15 @@ def check(today=None) -> dict:
                 _emit(sent)
                 stats["reminders"] += 1
     return stats
+
+
+def _in_reminder_window(cal, task: Task, today, days_before: int) -> bool:
+    """Remind when the task is due within `days_before` working days, but not on the day it was created:
+    whoever gets a new task sees it in the inbox then, and a one-day service is not reminded at submission."""
+    from engine.clock import local_date
+
+    created = local_date(task.created_at) or today
+    return created < today and cal.working_days_between(today, task.due_date) <= days_before
 
 
 def _emit(ids: list[int]) -> None:

@@ -36,7 +36,15 @@ class Application(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     incident: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # the legal due date: the service's time limit in working days from submission, moved on by every
+    # working day the case waited for the applicant (engine.clock)
     due_date: Mapped[date | None] = mapped_column(Date)
+    # the legal clock is paused since this local date while the case is returned to the applicant
+    clock_paused_since: Mapped[date | None] = mapped_column(Date)
+    # working days the clock was paused in earlier, finished pauses
+    paused_working_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # working days the case was with the centre, from submission to closing (set when it closes)
+    working_days_taken: Mapped[int | None] = mapped_column(Integer)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # optimistic concurrency: every command checks and bumps it in the same transaction
@@ -64,6 +72,9 @@ class Task(db.Model):
     __table_args__ = (
         Index("ix_task_inbox", "centre_id", "state", "office_role"),
         Index("ix_task_claimed", "claimed_by_id", "state"),
+        # the bottleneck map (engine/stats/elements.py): working time per element over a period, index-only
+        Index("ix_task_elements", "service_id", "completed_at", "bpmn_id", "working_days", "centre_id"),
+        Index("ix_task_waiting", "service_id", "state", "bpmn_id", "centre_id"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task id
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
@@ -77,3 +88,7 @@ class Task(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     due_date: Mapped[date | None] = mapped_column(Date)
+    # denormalised from the application, so the bottleneck map needs no join
+    service_id: Mapped[str | None] = mapped_column(String(64))
+    # working days from creation to completion (engine.clock), set when a clerk completes the task
+    working_days: Mapped[int | None] = mapped_column(Integer)

@@ -3,9 +3,7 @@ workflow, run it, write state and read models and audit, commit; events are publ
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -28,13 +26,13 @@ from engine.models.application import CLOSED_STATUSES, TASK_READY
 from engine.runtime import failures, readmodel, store
 from engine.runtime.specs import CompiledService, compiled
 from engine.tracking import new_code
-from engine.workdays import for_centre
-
-VIENTIANE = ZoneInfo("Asia/Vientiane")
 
 
 def local_today():
-    return datetime.now(VIENTIANE).date()
+    """Today in Vientiane: the legal clock's day (engine.clock.today, one place for every command)."""
+    from engine import clock
+
+    return clock.today()
 
 
 @contextmanager
@@ -144,7 +142,9 @@ def start_application(*, service_id: str, centre_id: str, data: dict, actor: Act
     if errors:
         raise InvalidData(errors)
     fee = offer.fee_override if offer.fee_override is not None else defn["fee"]["amount"]
-    due = for_centre(centre_id).add_working_days(local_today(), defn["time_limit_days"])
+    from engine import clock
+
+    due = clock.calendar_for(centre_id).add_working_days(local_today(), defn["time_limit_days"])
     for _attempt in range(5):
         app = Application(
             tracking_code=new_code(), service_id=service_id, service_version_id=service.version_id,

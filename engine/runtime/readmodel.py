@@ -5,6 +5,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
+from engine import clock
 from engine.catalogue.confirm import CONFIRM_FORM_ID
 from engine.catalogue.services import APPLICANT, SUPERVISOR
 from engine.db import db, utcnow
@@ -42,24 +43,32 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
     ready = {str(t.id): t for t in ready_user_tasks(workflow)}
     rows = {row.id: row for row in db.session.execute(
         select(Task).where(Task.application_id == app.id, Task.state == TASK_READY)).scalars()}
+    day = clock.today()
     for tid, row in rows.items():
         if tid not in ready:
             row.state = TASK_COMPLETED if tid == completed_task_id else TASK_CANCELLED
             row.completed_at = now
             row.completed_by_id = actor_id if tid == completed_task_id else None
+            if tid == completed_task_id:  # the bottleneck map's working time spent in this step
+                row.working_days = clock.calendar_for(app.centre_id).working_days_between(
+                    clock.local_date(row.created_at) or day, day)
     meta = definition["tasks"]
+    created: list[Task] = []
     for tid, task in ready.items():
         if tid in rows:
             continue
         element = bpmn_id(task)
         info = meta.get(element, {})
-        db.session.add(Task(id=tid, application_id=app.id, centre_id=app.centre_id, bpmn_id=element,
-                            office_role=info.get("role") or SUPERVISOR, form_id=info.get("form") or _default_form(task),
-                            state=TASK_READY, created_at=now, due_date=app.due_date))
+        row = Task(id=tid, application_id=app.id, centre_id=app.centre_id, service_id=app.service_id, bpmn_id=element,
+                   office_role=info.get("role") or SUPERVISOR, form_id=info.get("form") or _default_form(task),
+                   state=TASK_READY, created_at=now)
+        db.session.add(row)
+        created.append(row)
         reached.append(element)
     entered = _milestones(app, definition, workflow, reached, ready)
     for milestone in entered:
         db.session.add(MilestoneEvent(application_id=app.id, milestone=milestone, at=now))
+    before = app.status
     if workflow.is_completed():
         app.status = REJECTED if app.milestone == "rejected" else COMPLETED
         app.completed_at = app.completed_at or now
@@ -70,6 +79,13 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
     else:
         app.status = IN_PROGRESS
     app.updated_at = now
+    # the legal clock first (a resubmission moves the due date on), then the new tasks' own due dates
+    if before != app.status:
+        clock.on_status_change(app, before, app.status, day)
+    limits = definition.get("step_limits") or {}
+    for row in created:
+        if row.office_role != APPLICANT:
+            row.due_date = clock.task_due_date(app, limits.get(row.bpmn_id), day)
     return entered
 
 
@@ -112,4 +128,6 @@ def cancel_all(app: Application) -> None:
     for row in db.session.execute(
             select(Task).where(Task.application_id == app.id, Task.state == TASK_READY)).scalars():
         row.state, row.completed_at = TASK_CANCELLED, now
+    before = app.status
     app.status, app.completed_at, app.updated_at = CANCELLED, now, now
+    clock.on_status_change(app, before, CANCELLED)

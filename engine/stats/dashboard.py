@@ -4,9 +4,12 @@ Definitions (day boundaries in Asia/Vientiane; timestamps are stored as naive UT
 
 - received (period P): applications submitted in P;
 - completed / rejected (P): applications whose status is completed / rejected and that closed in P;
-- on-time rate (P): of the applications completed in P, the share completed on or before their due date;
+- on-time rate (P): of the applications completed in P, the share completed on or before their due date
+  (the legal clock's due date, engine/clock.py: moved on by every working day the case waited for the
+  applicant);
 - in progress / returned / overdue (P): of the applications received in P, those still open now
-  (status submitted or in_progress / returned to the citizen / open with a due date before today);
+  (status submitted or in_progress / returned to the citizen / with the centre, due date before today: a
+  returned case's clock is paused, so it is never overdue);
 - "now": every open application whatever its submission date (open, returned, overdue);
 - processing time per service: completed_at − submitted_at in days, over the chosen range (completed in it);
   median and 90th percentile as PostgreSQL's percentile_cont (linear interpolation), computed in Python
@@ -204,13 +207,14 @@ def figures(centre_ids: list[str] | None, *, today: date | None = None, range_st
     today_p = {"today": sql.d(today)}
     for d, status, overdue, n in sql.run(
             f"SELECT {sql.day('submitted_at')} AS d, status, "
-            "SUM(CASE WHEN due_date < :today THEN 1 ELSE 0 END), COUNT(*) FROM application "
+            "SUM(CASE WHEN status <> 'returned' AND due_date < :today THEN 1 ELSE 0 END), COUNT(*) FROM application "
             "WHERE status IN ('submitted', 'in_progress', 'returned'){scope} GROUP BY 1, 2", today_p, centre_ids):
         o = day_open[as_date(d)]
         o[1 if status == RETURNED else 0] += n
         o[2] += int(overdue or 0)
     for cid, overdue, n in sql.run(
-            "SELECT centre_id, SUM(CASE WHEN due_date < :today THEN 1 ELSE 0 END), COUNT(*) FROM application "
+            "SELECT centre_id, SUM(CASE WHEN status <> 'returned' AND due_date < :today THEN 1 ELSE 0 END), "
+            "COUNT(*) FROM application "
             "WHERE status IN ('submitted', 'in_progress', 'returned'){scope} GROUP BY 1", today_p, centre_ids):
         c = by_centre[cid]
         c["open"] += n

@@ -13,6 +13,8 @@ import pytest
 
 VTE = ZoneInfo("Asia/Vientiane")
 OPEN = {"submitted", "in_progress", "returned"}
+# a returned case waits for the applicant: its legal clock is paused, so it is never overdue (engine/clock.py)
+WITH_CENTRE = {"submitted", "in_progress"}
 
 
 def local_date(ts: datetime) -> date:
@@ -109,13 +111,14 @@ def expected(centre_ids=None, today: date | None = None, range_start=None, range
             "rejected": sum(1 for x in apps if x.status == "rejected" and inside(x.completed_at)),
             "in_progress": sum(1 for x in received_here if x.status in ("submitted", "in_progress")),
             "returned": sum(1 for x in received_here if x.status == "returned"),
-            "overdue": sum(1 for x in received_here if x.status in OPEN and x.due_date < today),
+            "overdue": sum(1 for x in received_here if x.status in WITH_CENTRE and x.due_date < today),
             "on_time": sum(1 for x in completed if local_date(x.completed_at) <= x.due_date),
         }
     open_apps = [x for x in apps if x.status in OPEN]
     out["now"] = {"open": len(open_apps), "in_progress": sum(1 for x in open_apps if x.status != "returned"),
                   "returned": sum(1 for x in open_apps if x.status == "returned"),
-                  "overdue": sum(1 for x in open_apps if x.due_date < today), "backlog": len(tasks)}
+                  "overdue": sum(1 for x in open_apps if x.status in WITH_CENTRE and x.due_date < today),
+                  "backlog": len(tasks)}
     a, b = periods["range"]
     durations = defaultdict(list)
     for x in apps:
@@ -144,7 +147,7 @@ def expected(centre_ids=None, today: date | None = None, range_start=None, range
             "on_time_rate": (sum(1 for x in done if local_date(x.completed_at) <= x.due_date) / len(done))
             if done else None,
             "backlog": sum(1 for t in tasks if t.centre_id == cid),
-            "overdue": sum(1 for x in mine if x.status in OPEN and x.due_date < today),
+            "overdue": sum(1 for x in mine if x.status in WITH_CENTRE and x.due_date < today),
         }
     out["centres"] = per_centre
     return out

@@ -321,6 +321,19 @@ class StatusCentre(Strict):
     en = fields.String(required=True)
 
 
+class LegalClock(Strict):
+    state = fields.String(required=True, validate=validate.OneOf(("running", "paused", "stopped")),
+                          metadata={"description": "running while the case is with the centre, paused while it "
+                                                   "waits for the applicant, stopped once closed"})
+    working_days_left = fields.Integer(required=True, allow_none=True,
+                                       metadata={"description": "working days to the due date (negative: late); "
+                                                                "frozen while paused; at closing when stopped"})
+    due_date = fields.Date(required=True, allow_none=True,
+                           metadata={"description": "the legal due date (while paused: if resubmitted today)"})
+    paused_working_days = fields.Integer(required=True, metadata={
+        "description": "working days the clock has been paused while the case waited for the applicant"})
+
+
 class PublicStatus(Strict):
     tracking_code = fields.String(required=True)
     service = fields.Nested(LocalText, required=True)
@@ -334,3 +347,55 @@ class PublicStatus(Strict):
     due_date = fields.Date(required=True, allow_none=True)
     completed_at = UTCDateTime(required=True, allow_none=True)
     overdue = fields.Boolean(required=True)
+    clock = fields.Nested(LegalClock, required=True)
+
+
+# ---- feedback (engine/feedback.py) -------------------------------------------------------------------
+
+class FeedbackIn(Strict):
+    rating = fields.Raw(required=True, metadata={"description": "a whole number from 1 (poor) to 5 (very good)",
+                                                 "type": "integer", "minimum": 1, "maximum": 5})
+    comment = fields.String(load_default=None, allow_none=True,
+                            metadata={"description": "optional, at most 1000 characters; shown only to the "
+                                                     "centre's supervisors and the monitors above it"})
+
+
+class FeedbackOut(Strict):
+    application_id = fields.Integer(required=True)
+    rating = fields.Integer(required=True)
+    comment = fields.String(required=True, allow_none=True)
+    created_at = UTCDateTime(required=True)
+
+
+# ---- the bottleneck map (engine/stats/elements.py) ---------------------------------------------------
+
+class ElementsQuery(Strict):
+    scope = fields.String(load_default=None, metadata={"description": "a centre id: that centre and every "
+                                                                      "centre below it (the ministry: the nation); "
+                                                                      "default: your own centre"})
+    from_ = fields.Date(data_key="from", load_default=None, metadata={"description": "first local day (default: "
+                                                                                      "364 days before 'to')"})
+    to = fields.Date(load_default=None, metadata={"description": "last local day (default: today)"})
+
+
+class ElementFigures(Strict):
+    element_id = fields.String(required=True)
+    name = fields.Nested(LocalText, required=True)
+    role = fields.String(required=True)
+    waiting = fields.Integer(required=True, metadata={"description": "cases waiting in this step now"})
+    completed = fields.Integer(required=True, metadata={"description": "steps completed in the period"})
+    median_working_days = fields.Float(required=True, allow_none=True)
+    p90_working_days = fields.Float(required=True, allow_none=True)
+    limit_days = fields.Integer(required=True, allow_none=True,
+                                metadata={"description": "the step's limit (step_limits, else the service's)"})
+    level = fields.String(required=True, validate=validate.OneOf(("ok", "warn", "late", "none")),
+                          metadata={"description": "p90 against the limit: ok ≤ half, warn ≤ limit, late above"})
+
+
+class ServiceElements(Strict):
+    service_id = fields.String(required=True)
+    service = fields.Nested(LocalText, required=True)
+    scope = fields.String(required=True)
+    from_ = fields.Date(data_key="from", required=True)
+    to = fields.Date(required=True)
+    elements = fields.List(fields.Nested(ElementFigures), required=True)

@@ -482,6 +482,7 @@ def status_payload(found: dict) -> dict:
         out[key] = _iso(found[key])
     out["steps"] = [{"milestone": st["milestone"], "label": st["label"], "at": _iso(st["at"])}
                     for st in found["steps"]]
+    out["clock"] = {**found["clock"], "due_date": _iso(found["clock"]["due_date"])}
     return out
 
 

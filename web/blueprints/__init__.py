@@ -16,3 +16,4 @@ def register_blueprints(app: Flask) -> None:
     from web.blueprints.documents import bp as documents; app.register_blueprint(documents)  # noqa: E702,I001
     from web.blueprints.ops import bp as ops; app.register_blueprint(ops)  # noqa: E702,I001
     from web.blueprints.admin import bp as admin; app.register_blueprint(admin)  # noqa: E702,I001
+    from web.blueprints.insight import bp as insight; app.register_blueprint(insight)  # noqa: E702,I001
