@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i16_operations"
-down_revision = "0008"
+down_revision = "i14_web_sessions"
 branch_labels = None
 depends_on = None
 

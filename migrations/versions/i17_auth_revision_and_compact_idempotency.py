@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i17a1"
-down_revision = "0008"
+down_revision = "i16_operations"
 branch_labels = None
 depends_on = None
 

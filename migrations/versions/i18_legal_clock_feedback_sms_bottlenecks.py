@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i18_clock_feedback_sms"
-down_revision = "0008"
+down_revision = "i17a1"
 branch_labels = None
 depends_on = None
 
