@@ -16,6 +16,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.catalogue.bpmn import specs_from_xml
+from engine.runtime.failures import explain
 
 MAX_STEPS = 300
 MAX_SECONDS = 15.0  # a whole dry run; each script has the sandbox's own limits
@@ -105,7 +106,7 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
     try:
         spec, subprocess_specs = wire(*specs_from_xml(bpmn, definition["process"]))
     except ValueError as exc:
-        result.outcome, result.error = "error", str(exc)
+        result.outcome, result.error = "error", explain(exc)
         return result
     choices = decision_choices(definition)
     tasks_meta = definition.get("tasks", {})
@@ -204,7 +205,7 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
         result.outcome, result.error = "error", f"{failed.element}: {failed.detail}"
         return result
     except Exception as exc:  # noqa: BLE001 - an untrusted process may fail in many ways; report, never crash
-        result.outcome, result.error = "error", str(exc)
+        result.outcome, result.error = "error", explain(exc)
         return result
     if workflow.is_completed():
         result.outcome = "rejected" if case.milestone == "rejected" else "completed"
