@@ -122,7 +122,7 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
         # as readmodel.sync: a task that became ready counts as reached (its inbox row is created now)
         fresh = [readmodel.bpmn_id(t) for tid, t in ready.items() if tid not in seen_ready]
         seen_ready.update(ready)
-        entered = readmodel._milestones(case, definition, workflow, [*reached, *fresh], ready)
+        entered = readmodel.milestones_entered(case, definition, workflow, [*reached, *fresh], ready)
         for i, element in enumerate(reached):
             if element not in names:
                 continue  # SpiffWorkflow's own Start/End tasks
