@@ -23,7 +23,7 @@ from engine.inputs import TextProblem, clean_text
 from engine.jobs import hooks as job_hooks
 from engine.models import Application, Centre, CentreService, Service, Task, User
 from engine.models.application import CLOSED_STATUSES, TASK_READY
-from engine.runtime import failures, readmodel, store
+from engine.runtime import failures, readmodel, steps, store
 from engine.runtime.specs import CompiledService, compiled
 from engine.tracking import new_code
 
@@ -78,11 +78,8 @@ def _advance(workflow, app: Application, reached: list[str], *, person: bool = F
     task stays ready and claimed as it was. After automatic work (a timer, a service task, a retry) there is
     nobody to tell: the failure becomes an incident on the application, naming the element by id and name.
     """
-    def did_complete(task):
-        reached.append(readmodel.bpmn_id(task))
-
     try:
-        workflow.do_engine_steps(did_complete_task=did_complete)
+        steps.run(workflow, reached)
         app.incident = None
     except SpiffWorkflowException as exc:
         failed = failures.describe(exc)
@@ -252,13 +249,9 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
             raise Conflict("task_not_ready") from exc
         if task.state != TaskState.READY:
             raise Conflict("task_not_ready")
-        task.data.update(clean)
-        reached = [readmodel.bpmn_id(task)]
-        try:
-            task.run()
-        except SpiffWorkflowException as exc:  # e.g. a loop's completion condition that cannot be evaluated
-            raise failures.describe(exc) from exc
-        _advance(workflow, app, reached, person=True)
+        reached: list[str] = []
+        steps.complete(workflow, task, clean, reached)  # a failing gateway or script raises: nothing is kept
+        app.incident = None
         _finish(app, service, workflow, before, reached, actor, completed_task_id=row.id)
         kind = {"complete": "task.completed", "return": "application.returned", "reject": "application.rejected"}
         record(kind[action], actor, f"{row.bpmn_id}", application_id=app.id, centre_id=app.centre_id,

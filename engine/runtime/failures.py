@@ -85,3 +85,16 @@ def describe(exc) -> StepFailed:
     if isinstance(spec, (ExclusiveGateway, InclusiveGateway)) and "condition" in str(exc).lower():
         return StepFailed("gateway_no_route", ident, label(spec), detail_of(exc))
     return StepFailed("step_failed", ident, label(spec), detail_of(exc))
+
+
+def explain(exc: BaseException) -> str:
+    """One line for logs, incidents and reports: `«name» (id): detail` for an engine failure, else the cleaned
+    message (or the exception's class name when it has none)."""
+    from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+    if isinstance(exc, SpiffWorkflowException):
+        return f"{label(_spec_of(exc))}: {detail_of(exc)}" if _spec_of(exc) is not None else detail_of(exc)
+    if isinstance(exc, DomainError):
+        return exc.message("en")
+    text = clean(str(exc)) if str(exc) else ""
+    return text if text and text != "error" else type(exc).__name__

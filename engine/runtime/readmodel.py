@@ -65,7 +65,7 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
         db.session.add(row)
         created.append(row)
         reached.append(element)
-    entered = _milestones(app, definition, workflow, reached, ready)
+    entered = milestones_entered(app, definition, workflow, reached, ready)
     for milestone in entered:
         db.session.add(MilestoneEvent(application_id=app.id, milestone=milestone, at=now))
     before = app.status
@@ -92,8 +92,11 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
 TERMINAL = ("completed", "rejected")
 
 
-def _milestones(app: Application, definition: dict, workflow, reached: list[str], ready: dict) -> list[str]:
+def milestones_entered(app, definition: dict, workflow, reached: list[str], ready: dict) -> list[str]:
     """Move `app.milestone` for the elements this step reached; return the milestones entered, in order.
+
+    `app`: anything with a `milestone` attribute (the Application row, or the dry run's stand-in); `reached`:
+    BPMN ids in the order the step reached them; `ready`: {task id: ready SpiffWorkflow task} after the step.
 
     The public milestone only moves forward (in the order service.yaml lists the milestones), with one
     exception: the process really went back, e.g. a case returned for documents and resubmitted. That is

@@ -78,3 +78,18 @@ def test_boundary_timer_that_never_fires(conf):
     from engine.models.jobs import DueTimer
 
     assert db.session.query(DueTimer).filter_by(application_id=case.id).count() == 0
+
+
+def test_manual_and_plain_tasks_in_two_os_processes(conf):
+    from tests.conformance.harness import in_other_process
+
+    case = Case(publish("human_tasks"))
+    seen = in_other_process(conf, {"op": "complete", "application_id": case.id, "bpmn_id": "Manual_Stamp",
+                                   "user": "desk.xs"})
+    assert seen["ready"] == ["Task_Phone"]
+    case.complete("Task_Phone", user="approver.xs")
+    seen = in_other_process(conf, {"op": "complete", "application_id": case.id, "bpmn_id": "Task_Cashier",
+                                   "user": "cashier.xs", "data": {"note": "paid"}})
+    assert seen["ready"] == ["Manual_Unrouted"]
+    case.complete("Manual_Unrouted", user="supervisor.xs")
+    assert case.app().status == "completed"
