@@ -50,7 +50,7 @@ def fire_due_timers(application_id: int, actor=None, now: datetime | None = None
                 DueTimer.application_id == app.id, DueTimer.kind == TIMER)).scalars()
                 if row.task_id in waiting and (row.due_at <= now or row.task_id in (force or ()))}
             prints = store.fingerprints(workflow)
-            for task_id, row in due.items():
+            for task_id in due:
                 timers.let_fire(workflow.get_task_from_id(UUID(task_id)))
             workflow.refresh_timers()
             reached: list[str] = []
