@@ -63,6 +63,9 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
         problems.append(Problem(file, "lanes must map BPMN lane ids to office roles", line=line_of(doc, "lanes")))
         lanes = {}
     service["lanes"] = {str(k): str(v) for k, v in lanes.items()}
+    # task id -> form id, for modelers that cannot write a form on a task (Bizagi, Signavio, ADONIS, bpmn.io)
+    task_forms = doc.get("task_forms") or {}
+    service["task_forms"] = {str(k): str(v) for k, v in task_forms.items()} if isinstance(task_forms, dict) else {}
     service["_lane_lines"] = {str(k): line_of(lanes, k) for k in lanes}
     labels = doc.get("labels") or {}
     for key, text in (labels.items() if isinstance(labels, dict) else []):
@@ -122,6 +125,8 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
     tasks: dict[str, dict] = {}
     for d in docs:
         for tid, info in d.user_tasks.items():
+            if tid in service["task_forms"]:
+                info.form = service["task_forms"][tid]
             role = next((g for g in info.candidate_groups if g in roles or g == APPLICANT), None)
             if info.candidate_groups and role is None:
                 problems.append(Problem(d.file, f"candidateGroups {info.candidate_groups} name no known office role",
