@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 from flask import current_app
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
@@ -26,6 +27,7 @@ from engine import events
 from engine.db import db, is_postgres, utcnow
 from engine.jobs.queues import CLAIM_LEASE_SECONDS
 from engine.models.jobs import SERVICE, TIMER, WAITING, DueTimer
+from engine.timerexpr import DEFAULT_ZONE, to_utc
 
 
 def _bpmn_id(task) -> str:
@@ -41,32 +43,40 @@ def _timer_definitions(spec) -> list:
     return []
 
 
-def _as_utc(value) -> datetime | None:
-    if isinstance(value, datetime):
-        dt = value
-    elif isinstance(value, str):
-        try:
-            dt = TimerEventDefinition.get_datetime(value)
-        except ValueError:
-            parsed = TimerEventDefinition.parse_time_or_duration(value)
-            if not isinstance(parsed, datetime):
-                return None
-            dt = parsed
-    else:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).replace(tzinfo=None)
+# The workflow keeps its own copy of a timer's time (internal data `event_value`); the due_timer row is the truth.
+# Once a row exists the task is *held*: its copy is set far in the future, so SpiffWorkflow never fires it on
+# its own clock (do_engine_steps refreshes timers after every command). The runtime fires a held timer when its
+# row is due (`release`), so an operator who moves `due_at`, or fires a timer now, is obeyed.
+HELD = "9999-12-31T00:00:00+00:00"
+_KEPT = "odsc_due"  # the time SpiffWorkflow computed, kept next to the held copy (ISO text, UTC)
 
 
-def timer_due_at(task) -> datetime | None:
-    """When a waiting timer task fires (naive UTC), from the value SpiffWorkflow stored when it started waiting."""
+def centre_zone(centre_id: str | None) -> str:
+    """The IANA time zone of a centre (its `timezone`, Asia/Vientiane when it names none)."""
+    from engine.models import Centre
+
+    row = db.session.get(Centre, centre_id) if centre_id else None
+    return getattr(row, "timezone", None) or DEFAULT_ZONE
+
+
+def _is_held(value) -> bool:
+    return value == HELD or (isinstance(value, dict) and value.get("next") == HELD)
+
+
+def timer_due_at(task, zone: str | None = None) -> datetime | None:
+    """When a waiting timer task fires by the workflow's own computation (naive UTC), or None.
+
+    A date-time without an offset is read in `zone` (the centre's). For a held task, the time kept when it
+    was held. Unreadable values count as due now (SpiffWorkflow reports them when it refreshes)."""
     definitions = _timer_definitions(task.task_spec)
     if not definitions:
         return None
     value = task._get_internal_data("event_value")
     if value is None:
         return None
+    if _is_held(value):
+        kept = task._get_internal_data(_KEPT)
+        return to_utc(kept, zone) if kept else None
     if isinstance(value, dict):  # a cycle: {'cycles', 'next', 'duration'}
         if value.get("cycles") == 0:
             return None
@@ -74,15 +84,37 @@ def timer_due_at(task) -> datetime | None:
     elif isinstance(definitions[0], CycleTimerEventDefinition):
         return None
     try:
-        return _as_utc(value)
+        return to_utc(value, zone) or utcnow()
     except Exception:  # noqa: BLE001 - an unparseable expression: SpiffWorkflow reports it when it refreshes
         return utcnow()
 
 
-def waiting_timers(workflow) -> dict[str, tuple[str, datetime]]:
+def hold(task, due: datetime) -> None:
+    """Keep `due` (naive UTC) and stop the workflow from firing `task` by its own clock."""
+    value = task._get_internal_data("event_value")
+    if value is None or _is_held(value):
+        return
+    task._set_internal_data(**{_KEPT: due.replace(tzinfo=UTC).isoformat()})
+    if isinstance(value, dict):
+        task._set_internal_data(event_value=dict(value, next=HELD))
+    else:
+        task._set_internal_data(event_value=HELD)
+
+
+def let_fire(task, due: datetime) -> None:
+    """Let a held timer fire on the next refresh, as of `due` (naive UTC; a cycle's next time counts from it)."""
+    value = task._get_internal_data("event_value")
+    if isinstance(value, dict):
+        task._set_internal_data(event_value=dict(value, next=min(due, utcnow()).replace(tzinfo=UTC).isoformat()))
+    else:
+        task._set_internal_data(event_fired=True)
+
+
+def waiting_timers(workflow, zone: str | None = None) -> dict[str, tuple[str, datetime]]:
+    """{task id: (BPMN id, due as the workflow computed it, naive UTC)} of the waiting timer tasks."""
     out = {}
     for task in workflow.get_tasks(state=TaskState.WAITING):
-        due = timer_due_at(task)
+        due = timer_due_at(task, zone)
         if due is not None:
             out[str(task.id)] = (_bpmn_id(task), due)
     return out
@@ -97,15 +129,23 @@ def sync(app, service, workflow) -> None:
     """Make the due rows of `app` match its waiting timers and service tasks (inside the caller's transaction)."""
     from engine.connectors import connector_name
 
-    timers = waiting_timers(workflow)
+    zone = centre_zone(app.centre_id)
+    timers = waiting_timers(workflow, zone)
     services = waiting_service_tasks(workflow)
     rows = {row.task_id: row for row in db.session.execute(
         select(DueTimer).where(DueTimer.application_id == app.id)).scalars()}
+    held = {str(t.id): t for t in workflow.get_tasks(state=TaskState.WAITING)
+            if _is_held(t._get_internal_data("event_value"))}
+    for task_id, (_element, due) in timers.items():
+        if task_id not in held:  # the workflow computed a (new) time: it goes to the row, the row rules from now
+            task = workflow.get_task_from_id(UUID(task_id))
+            hold(task, due)
+            if task_id in rows and rows[task_id].kind == TIMER:
+                row = rows[task_id]
+                row.due_at, row.claimed_by, row.claimed_at = due, None, None
     for task_id, row in rows.items():
         if row.kind == TIMER and task_id in timers:
-            due = timers[task_id][1]
-            if row.due_at != due:
-                row.due_at, row.claimed_by, row.claimed_at = due, None, None
+            continue
         elif row.kind == SERVICE and task_id in services:
             continue
         else:

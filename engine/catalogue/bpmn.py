@@ -19,13 +19,16 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.catalogue.matrix import check_document
 from engine.catalogue.messages_modeler import modeler_problem
-from engine.catalogue.problems import Problem
+from engine.catalogue.problems import Problem, problem
 from engine.expressions import LANGUAGE_NAMES, UnsupportedExpression, translate
+from engine.timerexpr import DEFAULT_ZONE, LOOKS_ISO, TimerError, normalize
+from engine.timerexpr import parse as parse_timer
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
+TIMER_KINDS = ("timeDuration", "timeDate", "timeCycle")
 ROLE_LIKE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 MAX_BPMN_BYTES = 5 * 1024 * 1024
 
@@ -119,10 +122,12 @@ def _form_of(node) -> str | None:
 
 
 def _quote_timers(root) -> None:
-    """Timer text is evaluated as a Python expression by SpiffWorkflow; modelers write bare ISO 8601."""
-    for tag in ("timeDuration", "timeDate", "timeCycle"):
+    """Timer text is evaluated as a Python expression by SpiffWorkflow; modelers write bare ISO 8601.
+
+    The zone-id form (`…+07:00[Asia/Vientiane]`) is resolved first (engine.timerexpr.normalize)."""
+    for tag in TIMER_KINDS:
         for node in root.iter(f"{{{BPMN_NS}}}{tag}"):
-            text = (node.text or "").strip()
+            text = normalize(node.text or "")
             if text and ISO_TIMER.match(text):
                 node.text = repr(text)
 
@@ -198,6 +203,33 @@ def _zeebe_script(task, file: str, problems: list[Problem]) -> None:
     body = etree.SubElement(task, f"{{{BPMN_NS}}}script")
     body.text = f"{result} = {python}"
     task.set("scriptFormat", "python")
+
+
+def _check_timer(node, doc: BpmnDocument, problems: list[Problem]) -> None:
+    """A timer definition of an executable process: its expression, parsed as the runtime will."""
+    owner = node.getparent()
+    element = owner.get("id") if owner is not None else None
+    kinds = [child for child in node if isinstance(child.tag, str) and _local(child.tag) in TIMER_KINDS]
+    if not kinds or not (kinds[0].text or "").strip():
+        problems.append(problem("timer.missing", doc.file, node.sourceline, element))
+        return
+    child = kinds[0]
+    text = child.text.strip()
+    literal = text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else None
+    if literal is None and not LOOKS_ISO.match(text):
+        doc.expressions.append((element, "eval", text, child.sourceline))  # an expression over case data
+        return
+    try:
+        timer = parse_timer(literal if literal is not None else text, _local(child.tag))
+    except TimerError as exc:
+        problems.append(problem("timer.invalid", doc.file, child.sourceline, element,
+                                expression=literal or text, reason=str(exc)))
+        return
+    if timer.local and timer.kind == "timeCycle":
+        problems.append(problem("timer.cycle_local", doc.file, child.sourceline, element, expression=timer.text))
+    elif timer.local:
+        problems.append(problem("timer.local_time", doc.file, child.sourceline, element, expression=timer.text,
+                                zone=DEFAULT_ZONE))
 
 
 def _flow_nodes(process) -> int:
@@ -315,6 +347,8 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
                 id=node_id, name=(node.get("name") or "").strip(), lane=node_lane.get(node_id), form=_form_of(node),
                 candidate_groups=candidate_groups, assignee=assignee, line=node.sourceline,
             )
+        elif tag == "timerEventDefinition" and executable:
+            _check_timer(node, doc, problems)
         elif tag in EXPRESSION_TAGS and executable and (node.text or "").strip():
             owner = node.getparent()
             doc.expressions.append((owner.get("id"), "eval", node.text.strip(), node.sourceline))

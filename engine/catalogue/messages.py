@@ -68,6 +68,12 @@ MESSAGES: dict[str, dict] = {
                     "en": "the timer has no time (timeDuration, timeDate or timeCycle)"},
         "hint": {"lo": "ໃສ່ເວລາໃນ modeler", "en": "set the timer's duration, date or cycle in the modeler"},
     },
+    "timer.cycle_local": {
+        "message": {"lo": "ວັນທີເລີ່ມຂອງຮອບ {expression} ບໍ່ມີເຂດເວລາ",
+                    "en": "the start of the cycle {expression} has no offset"},
+        "hint": {"lo": "ຂຽນເຂດເວລາໃສ່ວັນທີເລີ່ມ, ເຊັ່ນ R/2027-01-15T09:00:00+07:00/P1D",
+                 "en": "give the start an offset, e.g. R/2027-01-15T09:00:00+07:00/P1D"},
+    },
     "timer.local_time": {
         "message": {"lo": "ວັນທີ-ເວລາ {expression} ບໍ່ມີເຂດເວລາ: ຖືວ່າເປັນເວລາຂອງສູນ ({zone})",
                     "en": "the date-time {expression} has no offset: it is read in the centre's time zone ({zone})"},

@@ -5,15 +5,18 @@ restore, run, save, sync the read models, audit, commit; events are published af
 """
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
 from engine import timers
 from engine.audit import SYSTEM, record
-from engine.db import db
+from engine.db import db, utcnow
 from engine.errors import Conflict
 from engine.models.application import CLOSED_STATUSES
+from engine.models.jobs import TIMER, DueTimer
 from engine.runtime import readmodel, store
 from engine.runtime.commands import _advance, _cache_after_commit, _finish, _load_app, _workflow, transaction
 from engine.runtime.specs import compiled
@@ -23,30 +26,39 @@ class _Unchanged(Exception):
     """Nothing was due after all: roll back quietly (no version bump, no audit)."""
 
 
-def fire_due_timers(application_id: int) -> list[str]:
-    """Fire every timer of the application that is due; returns the BPMN ids of the timers that fired."""
+def fire_due_timers(application_id: int, actor=None, now: datetime | None = None) -> list[str]:
+    """Fire every timer of the application whose due_timer row is due (due_at <= `now`, naive UTC).
+
+    The row is the truth, not the workflow's copy of the time (see engine.timers.hold). Returns the BPMN ids
+    of the timers that fired; audited as timer.fired by `actor` (the system unless an operator fired it)."""
     app = _load_app(application_id)
     if app.status in CLOSED_STATUSES:
         timers.forget(app.id)
         db.session.commit()
         return []
     service = compiled(app.service_version_id)
+    now = now or utcnow()
     fired: list[str] = []
     try:
         with transaction(app.id):
             workflow, before = _workflow(app, service)
-            waiting = timers.waiting_timers(workflow)
+            zone = timers.centre_zone(app.centre_id)
+            waiting = timers.waiting_timers(workflow, zone)
+            due = {row.task_id: row for row in db.session.execute(select(DueTimer).where(
+                DueTimer.application_id == app.id, DueTimer.kind == TIMER, DueTimer.due_at <= now)).scalars()
+                if row.task_id in waiting}
             prints = store.fingerprints(workflow)
+            for task_id, row in due.items():
+                timers.let_fire(workflow.get_task_from_id(UUID(task_id)), row.due_at)
             workflow.refresh_timers()
             reached: list[str] = []
             _advance(workflow, app, reached)
             if store.fingerprints(workflow) == prints:
                 raise _Unchanged(set(waiting))
-            still = timers.waiting_timers(workflow)
-            fired = [element for tid, (element, due) in waiting.items() if tid not in still or still[tid][1] != due]
-            _finish(app, service, workflow, before, reached, SYSTEM)
-            record("timer.fired", SYSTEM, ", ".join(fired) or "timer", application_id=app.id,
-                   centre_id=app.centre_id, data={"elements": fired})
+            fired = [row.element for row in due.values()]
+            _finish(app, service, workflow, before, reached, actor or SYSTEM)
+            record("timer.fired", actor or SYSTEM, ", ".join(fired) or "timer", application_id=app.id,
+                   centre_id=app.centre_id, data={"elements": fired, "manual": actor is not None})
     except _Unchanged as unchanged:
         # rows whose task is not waiting any more (e.g. the instance was migrated): forget them
         timers.forget_except(application_id, unchanged.args[0] if unchanged.args else set())

@@ -33,7 +33,7 @@ def publish_scenarios() -> None:
         form = parse_form(load_yaml(path.read_text(encoding="utf-8")), path.name, problems)
         forms[form["id"]] = form
     roles = {r.id: {"lo": r.name_lo, "en": r.name_en} for r in db.session.query(OfficeRole)}
-    for folder in ("jobs_timers", "jobs_service", "jobs_cycle", "jobs_script"):
+    for folder in ("jobs_timers", "jobs_service", "jobs_cycle", "jobs_script", "jobs_local_date"):
         bundle = load_service(DATA / folder, f"tests/jobs/data/{folder}", forms, roles, problems)
         errors = [p for p in problems if p.severity == "error"]
         assert bundle is not None and not errors, [str(p) for p in errors]
