@@ -14,7 +14,7 @@ from engine.catalogue.ids import check_ids
 from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem
 from engine.catalogue.routes import check_routes
-from engine.catalogue.services import APPLICANT, cross_check, definition, parse_service
+from engine.catalogue.services import APPLICANT, SUPERVISOR, cross_check, definition, parse_service
 from engine.catalogue.yamlio import YamlError, line_of, load_yaml
 
 
@@ -202,7 +202,7 @@ def _check_centre_services(cat: Catalogue) -> None:
             bundle = cat.services.get(offered["id"])
             if bundle is None:
                 continue
-            needed = {t["role"] for t in bundle.definition["tasks"].values()} - {APPLICANT, ""}
+            needed = {t["role"] for t in bundle.definition["tasks"].values()} - {APPLICANT, SUPERVISOR, ""}
             missing = sorted(needed - covered)
             if missing:
                 cat.problems.append(Problem(
