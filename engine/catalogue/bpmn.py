@@ -75,33 +75,41 @@ class BpmnDocument:
 
 def parse_xml(data: bytes, file: str, problems: list[Problem], max_bytes: int = MAX_BPMN_BYTES):
     if len(data) > max_bytes:
-        problems.append(Problem(file, f"file is {len(data):,} bytes, more than the limit of {max_bytes:,}",
-                                "split the process or remove embedded images"))
+        problems.append(Problem(file, {"lo": f"ໄຟລ໌ມີ {len(data):,} ໄບຕ໌, ເກີນຂີດຈຳກັດ {max_bytes:,}",
+                                 "en": f"file is {len(data):,} bytes, more than the limit of {max_bytes:,}"},
+                                {"lo": "ແບ່ງຂະບວນການ ຫຼື ເອົາຮູບທີ່ຝັງໄວ້ອອກ", "en": "split the process or remove embedded images"}))
         return None
     upper = data.upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-        problems.append(Problem(file, "DOCTYPE or ENTITY declarations are not allowed in BPMN files",
-                                "export the file again from the modeler; BPMN needs no DTD", 1))
+        problems.append(Problem(file, {"lo": "ບໍ່ອະນຸຍາດໃຫ້ມີ DOCTYPE ຫຼື ENTITY ໃນໄຟລ໌ BPMN (DOCTYPE or ENTITY declarations are not allowed)",
+                                 "en": "DOCTYPE or ENTITY declarations are not allowed in BPMN files"},
+                                {"lo": "export ໄຟລ໌ຄືນຈາກ modeler; BPMN ບໍ່ຕ້ອງການ DTD",
+                                 "en": "export the file again from the modeler; BPMN needs no DTD"}, 1))
         return None
     try:
         data.decode("utf-8")  # UTF-16 would also hide a DOCTYPE from the check above
     except UnicodeDecodeError:
-        problems.append(Problem(file, "the file is not UTF-8 text", "save the BPMN file as UTF-8", 1))
+        problems.append(Problem(file, {"lo": "ໄຟລ໌ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "the file is not UTF-8 text"},
+                                {"lo": "ບັນທຶກໄຟລ໌ BPMN ເປັນ UTF-8", "en": "save the BPMN file as UTF-8"}, 1))
         return None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser))
     except etree.XMLSyntaxError as exc:
-        problems.append(Problem(file, f"not well-formed XML: {exc.msg}", "open and save it again in the modeler",
+        problems.append(Problem(file, {"lo": f"XML ບໍ່ຖືກຮູບແບບ: {exc.msg}", "en": f"not well-formed XML: {exc.msg}"},
+                                {"lo": "ເປີດ ແລະ ບັນທຶກຄືນໃນ modeler", "en": "open and save it again in the modeler"},
                                 exc.lineno))
         return None
     except ValueError as exc:  # e.g. an encoding declaration lxml refuses
-        problems.append(Problem(file, f"not well-formed XML: {exc}", "save the BPMN file as UTF-8", 1))
+        problems.append(Problem(file, {"lo": f"XML ບໍ່ຖືກຮູບແບບ: {exc}", "en": f"not well-formed XML: {exc}"},
+                                {"lo": "ບັນທຶກໄຟລ໌ BPMN ເປັນ UTF-8", "en": "save the BPMN file as UTF-8"}, 1))
         return None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        problems.append(Problem(file, "DOCTYPE or ENTITY declarations are not allowed in BPMN files",
-                                "export the file again from the modeler; BPMN needs no DTD", 1))
+        problems.append(Problem(file, {"lo": "ບໍ່ອະນຸຍາດໃຫ້ມີ DOCTYPE ຫຼື ENTITY ໃນໄຟລ໌ BPMN (DOCTYPE or ENTITY declarations are not allowed)",
+                                 "en": "DOCTYPE or ENTITY declarations are not allowed in BPMN files"},
+                                {"lo": "export ໄຟລ໌ຄືນຈາກ modeler; BPMN ບໍ່ຕ້ອງການ DTD",
+                                 "en": "export the file again from the modeler; BPMN needs no DTD"}, 1))
         return None
     return tree
 
@@ -132,34 +140,6 @@ def _quote_timers(root) -> None:
             text = normalize(node.text or "")
             if text and ISO_TIMER.match(text):
                 node.text = repr(text)
-
-
-def _check_timer(node, doc: BpmnDocument, problems: list[Problem]) -> None:
-    """A timer definition of an executable process: its expression, parsed as the runtime will."""
-    owner = node.getparent()
-    element = owner.get("id") if owner is not None else None
-    kinds = [child for child in node if isinstance(child.tag, str) and _local(child.tag) in TIMER_KINDS]
-    if not kinds or not (kinds[0].text or "").strip():
-        problems.append(problem("timer.missing", doc.file, node.sourceline, element))
-        return
-    child = kinds[0]
-    text = child.text.strip()
-    literal = text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else None
-    if literal is None and not LOOKS_ISO.match(text):
-        doc.expressions.append((element, "eval", text, child.sourceline))  # an expression over case data
-        return
-    try:
-        timer = parse_timer(literal if literal is not None else text, _local(child.tag))
-    except TimerError as exc:
-        problems.append(problem("timer.invalid", doc.file, child.sourceline, element,
-                                expression=literal or text, reason=str(exc)))
-        return
-    if timer.local and timer.kind == "timeCycle":
-        problems.append(problem("timer.cycle_local", doc.file, child.sourceline, element, expression=timer.text))
-    elif timer.local:
-        problems.append(problem("timer.local_time", doc.file, child.sourceline, element, expression=timer.text,
-                                zone=DEFAULT_ZONE))
-
 
 
 # elements whose text is a condition or a count the script engine evaluates
@@ -235,6 +215,33 @@ def _zeebe_script(task, file: str, problems: list[Problem]) -> None:
     task.set("scriptFormat", "python")
 
 
+def _check_timer(node, doc: BpmnDocument, problems: list[Problem]) -> None:
+    """A timer definition of an executable process: its expression, parsed as the runtime will."""
+    owner = node.getparent()
+    element = owner.get("id") if owner is not None else None
+    kinds = [child for child in node if isinstance(child.tag, str) and _local(child.tag) in TIMER_KINDS]
+    if not kinds or not (kinds[0].text or "").strip():
+        problems.append(problem("timer.missing", doc.file, node.sourceline, element))
+        return
+    child = kinds[0]
+    text = child.text.strip()
+    literal = text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else None
+    if literal is None and not LOOKS_ISO.match(text):
+        doc.expressions.append((element, "eval", text, child.sourceline))  # an expression over case data
+        return
+    try:
+        timer = parse_timer(literal if literal is not None else text, _local(child.tag))
+    except TimerError as exc:
+        problems.append(problem("timer.invalid", doc.file, child.sourceline, element,
+                                expression=literal or text, reason=str(exc)))
+        return
+    if timer.local and timer.kind == "timeCycle":
+        problems.append(problem("timer.cycle_local", doc.file, child.sourceline, element, expression=timer.text))
+    elif timer.local:
+        problems.append(problem("timer.local_time", doc.file, child.sourceline, element, expression=timer.text,
+                                zone=DEFAULT_ZONE))
+
+
 def _flow_nodes(process) -> int:
     return sum(1 for child in process if isinstance(child.tag, str) and _local(child.tag) in (
         "startEvent", "userTask", "task", "serviceTask", "scriptTask", "endEvent", "exclusiveGateway"))
@@ -252,9 +259,10 @@ def _infer_executable(processes, file: str, problems: list[Problem]) -> None:
     if not explicit and len(with_flow) == 1:
         process = with_flow[0]
         process.set("isExecutable", "true")
-        problems.append(Problem(file, f"process {process.get('id')!r} is not marked executable; it is the only pool "
-                                      "with a flow, so it is treated as the executable process",
-                                "tick 'Executable' on the pool in the modeler", process.sourceline,
+        problems.append(Problem(file, {"lo": f"ຂະບວນການ {process.get('id')} ບໍ່ໄດ້ໝາຍວ່າ executable; ມັນເປັນ pool ດຽວທີ່ມີເສັ້ນທາງ, ຈຶ່ງຖືເປັນຂະບວນການທີ່ເຮັດວຽກ",
+                                 "en": f"process {process.get('id')!r} is not marked executable; it is the only pool "
+                                       "with a flow, so it is treated as the executable process"},
+                                {"lo": "ໝາຍ Executable ທີ່ pool ໃນ modeler", "en": "tick 'Executable' on the pool in the modeler"}, process.sourceline,
                                 process.get("id"), "warning"))
 
 
@@ -264,7 +272,8 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
         return None
     root = tree.getroot()
     if _local(root.tag) != "definitions" or not root.tag.startswith(f"{{{BPMN_NS}}}"):
-        problems.append(Problem(file, "the root element is not bpmn:definitions", "save the file as BPMN 2.0 XML", 1))
+        problems.append(Problem(file, {"lo": "ອົງປະກອບຮາກບໍ່ແມ່ນ bpmn:definitions", "en": "the root element is not bpmn:definitions"},
+                                {"lo": "ບັນທຶກໄຟລ໌ເປັນ BPMN 2.0 XML", "en": "save the file as BPMN 2.0 XML"}, 1))
         return None
     _quote_timers(root)
     _translate_expressions(root, file, problems)
@@ -275,7 +284,8 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
                        {}, {}, {}, [], {p.get("id"): (p.get("name") or "").strip() for p in processes},
                        {p.get("id"): p.sourceline for p in processes})
     if not processes:
-        problems.append(Problem(file, "no process in this file", "draw a pool with a process", 1))
+        problems.append(Problem(file, {"lo": "ບໍ່ມີຂະບວນການໃນໄຟລ໌ນີ້", "en": "no process in this file"},
+                                {"lo": "ແຕ້ມ pool ທີ່ມີຂະບວນການ", "en": "draw a pool with a process"}, 1))
     called = {node.get("calledElement") for node in root.iter(f"{{{BPMN_NS}}}callActivity")}
     check_document(root, file, set(doc.executable) | called, problems)
     for process in processes:
@@ -326,14 +336,17 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
             has_collection = node.find(f"{{{BPMN_NS}}}loopDataInputRef") is not None
             if not has_count and not has_collection:
                 parent = node.getparent()
-                problems.append(Problem(doc.file, "multi-instance activity without cardinality or collection",
-                                        "set a loop cardinality or an input collection (loopDataInputRef; "
-                                        "camunda:collection alone is not read)", node.sourceline,
+                problems.append(Problem(doc.file, {"lo": "ກິດຈະກຳ multi-instance ທີ່ບໍ່ມີຈຳນວນ ຫຼື collection",
+                                         "en": "multi-instance activity without cardinality or collection"},
+                                        {"lo": "ຕັ້ງ loop cardinality ຫຼື input collection (loopDataInputRef; ບໍ່ອ່ານ camunda:collection ຢ່າງດຽວ)",
+                                         "en": "set a loop cardinality or an input collection (loopDataInputRef; "
+                                               "camunda:collection alone is not read)"}, node.sourceline,
                                         parent.get("id") if parent is not None else None))
         elif tag == "subProcess" and executable:
             starts = node.findall(f"{{{BPMN_NS}}}startEvent")
             if len(starts) > 1:
-                problems.append(Problem(doc.file, "a subprocess with several start events", "keep one start event",
+                problems.append(Problem(doc.file, {"lo": "ຂະບວນການຍ່ອຍທີ່ມີຫຼາຍເຫດການເລີ່ມຕົ້ນ", "en": "a subprocess with several start events"},
+                                        {"lo": "ເກັບໄວ້ເຫດການເລີ່ມຕົ້ນດຽວ", "en": "keep one start event"},
                                         node.sourceline, node_id))
         elif tag in HUMAN_TAGS and executable:
             groups = node.get(f"{{{CAMUNDA_NS}}}candidateGroups") or ""
@@ -345,8 +358,9 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
             if not candidate_groups and assignee and node_lane.get(node_id) is None and ROLE_LIKE.match(assignee):
                 # camunda:assignee as a routing hint: a task outside any lane goes to the office role it names
                 candidate_groups = [assignee]
-                problems.append(Problem(doc.file, f"camunda:assignee {assignee!r} is read as the office role of "
-                                                  "this task", "put the task in the lane of its office",
+                problems.append(Problem(doc.file, {"lo": f"camunda:assignee {assignee} ຖືກອ່ານເປັນບົດບາດຫ້ອງການຂອງໜ້າວຽກນີ້",
+                                         "en": f"camunda:assignee {assignee!r} is read as the office role of this task"},
+                                        {"lo": "ວາງໜ້າວຽກໄວ້ໃນເລນຂອງຫ້ອງການ", "en": "put the task in the lane of its office"},
                                         node.sourceline, node_id, "warning"))
             doc.user_tasks[node_id] = UserTaskInfo(
                 id=node_id, name=(node.get("name") or "").strip(), lane=node_lane.get(node_id), form=_form_of(node),
@@ -362,6 +376,14 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
             doc.expressions.append((owner.get("id"), "exec", node.text, node.sourceline))
 
 
+def _clean(exc: Exception) -> str:
+    """An engine exception in a designer's words: no `<Element … at 0x…>` reprs, no doubled punctuation."""
+    text = re.sub(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>", r"\1", str(exc))
+    text = re.sub(r"<[^<>]* at 0x[0-9a-f]+>", "?", text)
+    text = re.sub(r"\s*\.\s*\.(?!\.)", ".", text)
+    return re.sub(r"\s+", " ", text).strip().rstrip(".")
+
+
 def build_specs(docs: list[BpmnDocument], process_id: str, problems: list[Problem]):
     """Parse the documents with SpiffWorkflow; return (spec, subprocess_specs) or (None, None)."""
     parser = BpmnParser()
@@ -370,19 +392,24 @@ def build_specs(docs: list[BpmnDocument], process_id: str, problems: list[Proble
             parser.add_bpmn_xml(doc.tree, filename=doc.file)
         if process_id not in parser.get_process_ids():
             problems.append(Problem(
-                docs[0].file if docs else "?", f"process id {process_id!r} not found in the BPMN files",
-                f"use one of: {', '.join(parser.get_process_ids()) or '(none)'}",
+                docs[0].file if docs else "service", {
+                    "lo": f"ບໍ່ພົບຂະບວນການ {process_id} ໃນໄຟລ໌ BPMN",
+                    "en": f"process {process_id} is not an executable process of the BPMN files"},
+                {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(parser.get_process_ids())}" if parser.get_process_ids() else
+                 "ໝາຍ Executable ທີ່ pool ຂອງຂະບວນການ",
+                 "en": f"use one of: {', '.join(parser.get_process_ids())}" if parser.get_process_ids() else
+                 "tick 'Executable' on the pool of the process"},
             ))
             return None, None
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)
         return spec, subprocess_specs
     except ValidationException as exc:
-        problems.append(Problem(exc.file_name or (docs[0].file if docs else "?"), f"BPMN error: {exc}",
-                                "fix the element in the modeler", exc.line_number or None, exc.id or None))
+        problems.append(Problem(exc.file_name or (docs[0].file if docs else "service"), {"lo": f"ຂໍ້ຜິດພາດ BPMN: {_clean(exc)}", "en": f"BPMN error: {_clean(exc)}"},
+                                {"lo": "ແກ້ອົງປະກອບໃນ modeler", "en": "fix the element in the modeler"}, exc.line_number or None, exc.id or None))
     except Exception as exc:  # noqa: BLE001 - SpiffWorkflow raises many types on odd files
-        problems.append(Problem(docs[0].file if docs else "?", f"BPMN cannot be parsed: {exc}",
-                                "check the element named in the message"))
+        problems.append(Problem(docs[0].file if docs else "service", {"lo": f"ອ່ານ BPMN ບໍ່ໄດ້: {_clean(exc)}", "en": f"BPMN cannot be parsed: {_clean(exc)}"},
+                                {"lo": "ກວດອົງປະກອບທີ່ລະບຸໃນຂໍ້ຄວາມ", "en": "check the element named in the message"}))
     return None, None
 
 

@@ -46,9 +46,9 @@ def _read_yaml(path: Path, rel: str, problems: list[Problem]):
     try:
         return load_yaml(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        problems.append(Problem(rel, "not UTF-8 text", "save the file as UTF-8"))
+        problems.append(Problem(rel, {"lo": "ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "not UTF-8 text"}, {"lo": "ບັນທຶກໄຟລ໌ເປັນ UTF-8", "en": "save the file as UTF-8"}))
     except YamlError as exc:
-        problems.append(Problem(rel, str(exc), "check indentation and quotes", exc.line))
+        problems.append(Problem(rel, str(exc), {"lo": "ກວດການຍະຫໍ້ໜ້າ ແລະ ເຄື່ອງໝາຍວົງຢືມ", "en": "check indentation and quotes"}, exc.line))
     return None
 
 
@@ -68,8 +68,8 @@ def load_forms(root: Path, problems: list[Problem]) -> dict:
         form = parse_form(_read_yaml(path, rel, problems), rel, problems)
         if form and form["id"]:
             if form["id"] != path.stem:
-                problems.append(Problem(rel, f"form id {form['id']!r} differs from the file name {path.stem!r}",
-                                        "name the file <form_id>.yaml", 1))
+                problems.append(Problem(rel, {"lo": f"ລະຫັດແບບຟອມ {form['id']!r} ບໍ່ກົງກັບຊື່ໄຟລ໌ {path.stem!r}", "en": f"form id {form['id']!r} differs from the file name {path.stem!r}"},
+                                        {"lo": "ຕັ້ງຊື່ໄຟລ໌ເປັນ <form_id>.yaml", "en": "name the file <form_id>.yaml"}, 1))
             forms[form["id"]] = form
     return forms
 
@@ -92,8 +92,8 @@ def check_scripts(service_id: str, docs, problems: list[Problem]) -> None:
                                                     source=source.strip()[:120],
                                                     reason=finding.split(": ", 1)[-1]))
                 else:
-                    problems.append(Problem(doc.file, f"expression fails the sandbox check: {finding}",
-                                            "use plain expressions on form fields; no imports or _names", line,
+                    problems.append(Problem(doc.file, {"lo": f"ນິພົດບໍ່ຜ່ານການກວດຂອງ sandbox (expression fails the sandbox check): {finding}", "en": f"expression fails the sandbox check: {finding}"},
+                                            {"lo": "ໃຊ້ນິພົດທຳມະດາກັບຊ່ອງຂໍ້ມູນຂອງແບບຟອມ; ບໍ່ມີ import ຫຼື ຊື່ທີ່ຂຶ້ນຕົ້ນດ້ວຍ _", "en": "use plain expressions on form fields; no imports or _names"}, line,
                                             element))
 
 
@@ -104,24 +104,25 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
         files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
     yaml_rel = f"{rel_folder}/service.yaml"
     if "service.yaml" not in files:
-        problems.append(Problem(yaml_rel, "missing service.yaml", "add the service description file"))
+        problems.append(Problem(yaml_rel, {"lo": "ບໍ່ມີ service.yaml", "en": "missing service.yaml"}, {"lo": "ເພີ່ມໄຟລ໌ລາຍລະອຽດບໍລິການ", "en": "add the service description file"}))
         return None
     before = len([p for p in problems if p.severity == "error"])
     try:
         service_yaml = files["service.yaml"].decode("utf-8")
         doc = load_yaml(service_yaml)
     except UnicodeDecodeError:
-        problems.append(Problem(yaml_rel, "not UTF-8 text", "save the file as UTF-8"))
+        problems.append(Problem(yaml_rel, {"lo": "ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "not UTF-8 text"}, {"lo": "ບັນທຶກໄຟລ໌ເປັນ UTF-8", "en": "save the file as UTF-8"}))
         return None
     except YamlError as exc:
-        problems.append(Problem(yaml_rel, str(exc), "check indentation and quotes", exc.line))
+        problems.append(Problem(yaml_rel, str(exc), {"lo": "ກວດການຍະຫໍ້ໜ້າ ແລະ ເຄື່ອງໝາຍວົງຢືມ", "en": "check indentation and quotes"}, exc.line))
         return None
     service = parse_service(doc, yaml_rel, folder.name, problems)
     if service is None:
         return None
     bpmn_names = sorted(name for name in files if name.endswith(".bpmn"))
     if not bpmn_names:
-        problems.append(Problem(yaml_rel, "no .bpmn file in the service folder", "add the process diagram", 1))
+        problems.append(Problem(yaml_rel, {"lo": "ບໍ່ມີໄຟລ໌ .bpmn ໃນໂຟນເດີບໍລິການ", "en": "no .bpmn file in the service folder"},
+                                {"lo": "ເພີ່ມແຜນວາດຂະບວນການ", "en": "add the process diagram"}, 1))
         return None
     docs = [read_document(files[name], f"{rel_folder}/{name}", problems) for name in bpmn_names]
     docs = [d for d in docs if d is not None]
@@ -205,8 +206,8 @@ def load_catalogue(root: Path | str) -> Catalogue:
         cat.roles, cat.centres = parse_centres(_read_yaml(centres_path, "workflows/centres.yaml", cat.problems),
                                                "workflows/centres.yaml", cat.problems)
     else:
-        cat.problems.append(Problem("workflows/centres.yaml", "the centres file is missing",
-                                    "create it with office_roles and centres"))
+        cat.problems.append(Problem("workflows/centres.yaml", {"lo": "ບໍ່ມີໄຟລ໌ສູນບໍລິການ", "en": "the centres file is missing"},
+                                    {"lo": "ສ້າງມັນດ້ວຍ office_roles ແລະ centres", "en": "create it with office_roles and centres"}))
     cat.forms = load_forms(root, cat.problems)
     for folder in sorted(p for p in (root / "workflows").iterdir() if p.is_dir()) if (root / "workflows").is_dir() else []:
         if folder.name.startswith((".", "_")):
@@ -227,8 +228,8 @@ def _check_centre_services(cat: Catalogue) -> None:
         for offered in centre["services"]:
             if offered["id"] not in known:
                 cat.problems.append(Problem("workflows/centres.yaml",
-                                            f"centre {centre['id']!r} offers unknown service {offered['id']!r}",
-                                            "add workflows/<service_id>/ or fix the id", offered["_line"]))
+                                            {"lo": f"ສູນ {centre['id']!r} ໃຫ້ບໍລິການທີ່ບໍ່ຮູ້ຈັກ {offered['id']!r}", "en": f"centre {centre['id']!r} offers unknown service {offered['id']!r}"},
+                                            {"lo": "ເພີ່ມ workflows/<service_id>/ ຫຼື ແກ້ລະຫັດ", "en": "add workflows/<service_id>/ or fix the id"}, offered["_line"]))
                 continue
             bundle = cat.services.get(offered["id"])
             if bundle is None:
@@ -238,6 +239,7 @@ def _check_centre_services(cat: Catalogue) -> None:
             if missing:
                 cat.problems.append(Problem(
                     "workflows/centres.yaml",
-                    f"centre {centre['id']!r} offers {offered['id']!r} but no office covers {', '.join(missing)}",
-                    "add the roles to one of its offices", offered["_line"],
+                    {"lo": f"ສູນ {centre['id']!r} ໃຫ້ບໍລິການ {offered['id']!r} ແຕ່ບໍ່ມີຫ້ອງການໃດມີບົດບາດ {', '.join(missing)}",
+                     "en": f"centre {centre['id']!r} offers {offered['id']!r} but no office covers {', '.join(missing)}"},
+                    {"lo": "ເພີ່ມບົດບາດເຫຼົ່ານີ້ໃຫ້ຫ້ອງການໃດໜຶ່ງຂອງສູນ", "en": "add the roles to one of its offices"}, offered["_line"],
                 ))

@@ -96,17 +96,20 @@ def problem(code: str, file: str, line: int | None = None, element: str | None =
 def check_text(value, file: str, line: int | None, what: str, problems: list[Problem]) -> dict:
     """A bilingual text {lo, en}: both present, Lao in Lao script."""
     if not isinstance(value, dict):
-        problems.append(Problem(file, f"{what} must be a mapping with 'lo' and 'en'", "write {lo: ..., en: ...}", line))
+        problems.append(Problem(file, {"lo": f"{what} ຕ້ອງເປັນ mapping ທີ່ມີ lo ແລະ en", "en": f"{what} must be a mapping with lo and en"},
+                                {"lo": "ຂຽນ {lo: …, en: …}", "en": "write {lo: …, en: …}"}, line))
         return {"lo": str(value or ""), "en": str(value or "")}
     out = {}
     for lang in ("lo", "en"):
         text = value.get(lang)
         if not isinstance(text, str) or not text.strip():
             name = "Lao" if lang == "lo" else "English"
-            problems.append(Problem(file, f"missing {name} text for {what}", f"add '{lang}:' under {what}", line))
+            problems.append(Problem(file, {"lo": f"ບໍ່ມີຂໍ້ຄວາມພາສາ{'ລາວ' if lang == 'lo' else 'ອັງກິດ'}ຂອງ {what}", "en": f"missing {name} text for {what}"},
+                                    {"lo": f"ເພີ່ມ {lang}: ໃຕ້ {what}", "en": f"add {lang}: under {what}"}, line))
             text = ""
         out[lang] = text.strip() if isinstance(text, str) else ""
     if out["lo"] and not any("\u0e80" <= ch <= "\u0eff" for ch in out["lo"]):
-        problems.append(Problem(file, f"the Lao text of {what} has no Lao letters: {out['lo']!r}",
-                                "write it in Lao script", line, severity="warning"))
+        problems.append(Problem(file, {"lo": f"ຂໍ້ຄວາມພາສາລາວຂອງ {what} ບໍ່ມີຕົວອັກສອນລາວ: «{out['lo']}»",
+                                 "en": f"the Lao text of {what} has no Lao letters: «{out['lo']}»"},
+                                {"lo": "ຂຽນເປັນຕົວອັກສອນລາວ", "en": "write it in Lao script"}, line, severity="warning"))
     return out

@@ -20,14 +20,14 @@ KIND_WORDS = {"userTask": "user task", "manualTask": "manual task", "task": "tas
 
 def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict | None:
     if not isinstance(doc, dict):
-        problems.append(Problem(file, "service.yaml must be a mapping", line=1))
+        problems.append(Problem(file, {"lo": "service.yaml ຕ້ອງເປັນ mapping (key: value)", "en": "service.yaml must be a mapping"}, line=1))
         return None
     sid = doc.get("id")
     if sid != folder:
-        problems.append(Problem(file, f"service id {sid!r} differs from its folder {folder!r}",
-                                "make the id and the folder name the same", line_of(doc, "id")))
+        problems.append(Problem(file, {"lo": f"ລະຫັດບໍລິການ {sid!r} ບໍ່ກົງກັບໂຟນເດີ {folder!r}", "en": f"service id {sid!r} differs from its folder {folder!r}"},
+                                {"lo": "ໃຫ້ລະຫັດ ແລະ ຊື່ໂຟນເດີຄືກັນ", "en": "make the id and the folder name the same"}, line_of(doc, "id")))
     if not isinstance(sid, str) or not ID_RE.match(sid or ""):
-        problems.append(Problem(file, f"service id {sid!r} must be [a-z0-9_]", line=line_of(doc, "id")))
+        problems.append(Problem(file, {"lo": f"ລະຫັດບໍລິການ {sid!r} ຕ້ອງໃຊ້ພຽງ [a-z0-9_]", "en": f"service id {sid!r} must be [a-z0-9_]"}, line=line_of(doc, "id")))
         return None
     service = {
         "id": sid,
@@ -42,7 +42,8 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
         "milestones": [],
     }
     if service["sector"] not in SECTORS:
-        problems.append(Problem(file, f"unknown sector {service['sector']!r}", f"use one of: {', '.join(SECTORS)}",
+        problems.append(Problem(file, {"lo": f"ບໍ່ຮູ້ຈັກຂະແໜງ {service['sector']!r}", "en": f"unknown sector {service['sector']!r}"},
+                                {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(SECTORS)}", "en": f"use one of: {', '.join(SECTORS)}"},
                                 line_of(doc, "sector"), severity="warning"))
     for i, item in enumerate(doc.get("documents") or []):
         service["documents"].append(check_text(item, file, line_of(item) or line_of(doc, "documents"),
@@ -50,14 +51,14 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
     fee = doc.get("fee") or {}
     amount = fee.get("amount", 0) if isinstance(fee, dict) else fee
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-        problems.append(Problem(file, f"fee amount {amount!r} must be a whole number of kip, 0 or more",
+        problems.append(Problem(file, {"lo": f"ຄ່າທຳນຽມ {amount!r} ຕ້ອງເປັນຈຳນວນກີບເຕັມ, 0 ຂຶ້ນໄປ", "en": f"fee amount {amount!r} must be a whole number of kip, 0 or more"},
                                 line=line_of(doc, "fee")))
         amount = 0
     currency = fee.get("currency", "LAK") if isinstance(fee, dict) else "LAK"
     service["fee"] = {"amount": amount, "currency": currency}
     days = doc.get("time_limit_days")
     if not isinstance(days, int) or isinstance(days, bool) or days < 0:
-        problems.append(Problem(file, f"time_limit_days {days!r} must be a whole number of working days",
+        problems.append(Problem(file, {"lo": f"time_limit_days {days!r} ຕ້ອງເປັນຈຳນວນວັນລັດຖະການເຕັມ", "en": f"time_limit_days {days!r} must be a whole number of working days"},
                                 line=line_of(doc, "time_limit_days")))
         days = 0
     service["time_limit_days"] = days
@@ -81,20 +82,24 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
     service["_step_lines"] = {str(k): line_of(limits, k) for k in limits}
     lanes = doc.get("lanes") or {}
     if not isinstance(lanes, dict):
-        problems.append(Problem(file, "lanes must map BPMN lane ids to office roles", line=line_of(doc, "lanes")))
+        problems.append(Problem(file, {"lo": "lanes ຕ້ອງຈັບຄູ່ລະຫັດເລນ BPMN ກັບບົດບາດຫ້ອງການ", "en": "lanes must map BPMN lane ids to office roles"}, line=line_of(doc, "lanes")))
         lanes = {}
     service["lanes"] = {str(k): str(v) for k, v in lanes.items()}
+    # task id -> form id, for modelers that cannot write a form on a task (Bizagi, Signavio, ADONIS, bpmn.io)
+    task_forms = doc.get("task_forms") or {}
+    service["task_forms"] = {str(k): str(v) for k, v in task_forms.items()} if isinstance(task_forms, dict) else {}
     service["_lane_lines"] = {str(k): line_of(lanes, k) for k in lanes}
     labels = doc.get("labels") or {}
     for key, text in (labels.items() if isinstance(labels, dict) else []):
         service["labels"][str(key)] = check_text(text, file, line_of(labels, key), f"label of {key}", problems)
     for item in doc.get("milestones") or []:
         if not isinstance(item, dict):
-            problems.append(Problem(file, "each milestone needs id, elements and label", line=line_of(doc, "milestones")))
+            problems.append(Problem(file, {"lo": "ແຕ່ລະຂັ້ນຕອນຕ້ອງມີ id, elements ແລະ label", "en": "each milestone needs id, elements and label"}, line=line_of(doc, "milestones")))
             continue
         mid = item.get("id")
         if mid not in MILESTONES:
-            problems.append(Problem(file, f"unknown milestone {mid!r}", f"use one of: {', '.join(MILESTONES)}",
+            problems.append(Problem(file, {"lo": f"ບໍ່ຮູ້ຈັກຂັ້ນຕອນ {mid!r}", "en": f"unknown milestone {mid!r}"},
+                                    {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(MILESTONES)}", "en": f"use one of: {', '.join(MILESTONES)}"},
                                     line_of(item, "id")))
         elements = item.get("elements") or []
         service["milestones"].append({
@@ -103,7 +108,8 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
             "_line": line_of(item, "elements"),
         })
     if not service["milestones"]:
-        problems.append(Problem(file, "no public milestones", "list the steps the citizen sees under milestones:",
+        problems.append(Problem(file, {"lo": "ບໍ່ມີຂັ້ນຕອນທີ່ປະຊາຊົນເຫັນ", "en": "no public milestones"},
+                                {"lo": "ຂຽນຂັ້ນຕອນທີ່ປະຊາຊົນເຫັນ ໃຕ້ milestones:", "en": "list the steps the citizen sees under milestones:"},
                                 line=1))
     return service
 
@@ -114,8 +120,8 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
     executable = {pid for d in docs for pid in d.executable}
     _choose_process(service, docs, file, problems)
     if service["application_form"] not in forms:
-        problems.append(Problem(file, f"unknown application form {service['application_form']!r}",
-                                f"add forms/{service['application_form']}.yaml", 1))
+        problems.append(Problem(file, {"lo": f"ບໍ່ຮູ້ຈັກແບບຟອມຄຳຮ້ອງ {service['application_form']!r}", "en": f"unknown application form {service['application_form']!r}"},
+                                {"lo": f"ເພີ່ມ forms/{service['application_form']}.yaml", "en": f"add forms/{service['application_form']}.yaml"}, 1))
     lanes = {lid: lane for d in docs for lid, lane in d.lanes.items()}
     elements = {eid: el for d in docs for eid, el in d.elements.items()}
     lane_roles: dict[str, str] = {}
@@ -129,43 +135,53 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
         if role is None and (lane["name"] in roles or lane["name"] == APPLICANT):
             role = lane["name"]
         if role is None:
-            problems.append(Problem(doc_file, f"lane {lane['name'] or lane_id!r} has no office role",
-                                    f"add '{lane_id}: <role>' under lanes: in service.yaml", lane["line"], lane_id))
+            problems.append(Problem(doc_file, {"lo": f"ເລນ {lane['name'] or lane_id!r} ບໍ່ມີບົດບາດຫ້ອງການ", "en": f"lane {lane['name'] or lane_id!r} has no office role"},
+                                    {"lo": f"ເພີ່ມ '{lane_id}: <role>' ໃຕ້ lanes: ໃນ service.yaml", "en": f"add '{lane_id}: <role>' under lanes: in service.yaml"}, lane["line"], lane_id))
         elif role != APPLICANT and role not in roles:
-            problems.append(Problem(file, f"unknown office role {role!r} for lane {lane_id}",
-                                    f"use one of: {', '.join(sorted(roles))}, {APPLICANT}",
+            problems.append(Problem(file, {"lo": f"ບໍ່ຮູ້ຈັກບົດບາດຫ້ອງການ {role!r} ຂອງເລນ {lane_id}", "en": f"unknown office role {role!r} for lane {lane_id}"},
+                                    {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(sorted(roles))}, {APPLICANT}", "en": f"use one of: {', '.join(sorted(roles))}, {APPLICANT}"},
                                     service["_lane_lines"].get(lane_id) or service["_lane_lines"].get(lane["name"]),
                                     lane_id))
         else:
             lane_roles[lane_id] = role
     for key in service["lanes"]:
         if key not in lanes and key not in {lane["name"] for lane in lanes.values()}:
-            problems.append(Problem(file, f"lanes: {key!r} is not a lane of the BPMN", "check the lane id",
+            problems.append(Problem(file, {"lo": f"lanes: {key!r} ບໍ່ແມ່ນເລນຂອງ BPMN", "en": f"lanes: {key!r} is not a lane of the BPMN"},
+                                    {"lo": "ກວດລະຫັດເລນ", "en": "check the lane id"},
                                     service["_lane_lines"].get(key)))
     tasks: dict[str, dict] = {}
     for d in docs:
         for tid, info in d.user_tasks.items():
+            if tid in service["task_forms"]:
+                info.form = service["task_forms"][tid]
             role = next((g for g in info.candidate_groups if g in roles or g == APPLICANT), None)
             if info.candidate_groups and role is None:
-                problems.append(Problem(d.file, f"candidateGroups {info.candidate_groups} name no known office role",
-                                        f"use one of: {', '.join(sorted(roles))}", info.line, tid))
+                problems.append(Problem(d.file, {"lo": f"candidateGroups {', '.join(info.candidate_groups)} ບໍ່ແມ່ນບົດບາດຫ້ອງການທີ່ຮູ້ຈັກ", "en": f"candidateGroups {', '.join(info.candidate_groups)} name no known office role"},
+                                        {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(sorted(roles))}", "en": f"use one of: {', '.join(sorted(roles))}"}, info.line, tid))
             role = role or lane_roles.get(info.lane or "")
             kind = KIND_WORDS.get(info.kind, "task")
+            kind_lo = "ໜ້າວຽກ"
             if role is None and info.lane is None:
                 role = SUPERVISOR
                 problems.append(Problem(
-                    d.file, f"{kind} {info.name or tid!r} is in no lane and has no candidateGroups: it goes to the "
-                            "inbox of the centre's supervisor", "put the task in the lane of its office",
+                    d.file, {"lo": f"{kind_lo} {info.name or tid!r} ບໍ່ຢູ່ໃນເລນໃດ ແລະ ບໍ່ມີ candidateGroups: ຈະໄປຫາກ່ອງວຽກຂອງຫົວໜ້າສູນ",
+                             "en": f"{kind} {info.name or tid!r} is in no lane and has no candidateGroups: it goes to the "
+                                   "inbox of the centre's supervisor"},
+                    {"lo": "ວາງໜ້າວຽກໄວ້ໃນເລນຂອງຫ້ອງການຂອງມັນ", "en": "put the task in the lane of its office"},
                     info.line, tid, "warning"))
             form = info.form
             if not form and info.kind != "userTask":
                 form = CONFIRM_FORM_ID  # the clerk confirms the work is done
             elif not form:
-                problems.append(Problem(d.file, f"user task {info.name or tid!r} has no form",
-                                        "set camunda:formKey (or formJsonSchemaFilename) to a form id", info.line, tid))
+                problems.append(Problem(d.file, {"lo": f"ໜ້າວຽກ {info.name or tid!r} ບໍ່ມີແບບຟອມ",
+                                                 "en": f"user task {info.name or tid!r} has no form"},
+                                        {"lo": "ຕັ້ງ camunda:formKey (ຫຼື formJsonSchemaFilename) ເປັນລະຫັດແບບຟອມ, ຫຼື task_forms: ໃນ service.yaml",
+                                         "en": "set camunda:formKey (or formJsonSchemaFilename) to a form id, or map it under "
+                                               "task_forms: in service.yaml"}, info.line, tid))
             elif form not in forms:
-                problems.append(Problem(d.file, f"{kind} {info.name or tid!r} names unknown form {form!r}",
-                                        f"add forms/{form}.yaml", info.line, tid))
+                problems.append(Problem(d.file, {"lo": f"{kind_lo} {info.name or tid!r} ອ້າງເຖິງແບບຟອມທີ່ບໍ່ຮູ້ຈັກ {form!r}",
+                                                 "en": f"{kind} {info.name or tid!r} names unknown form {form!r}"},
+                                        {"lo": f"ເພີ່ມ forms/{form}.yaml", "en": f"add forms/{form}.yaml"}, info.line, tid))
             label = service["labels"].get(tid)
             if label is None and form in forms:
                 label = forms[form]["title"]
@@ -179,8 +195,8 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
     for milestone in service["milestones"]:
         for element in milestone["elements"]:
             if element not in elements:
-                problems.append(Problem(file, f"milestone {milestone['id']} names unknown BPMN element {element!r}",
-                                        "use the id of a task or event", milestone["_line"], element))
+                problems.append(Problem(file, {"lo": f"ຂັ້ນຕອນ {milestone['id']} ອ້າງເຖິງອົງປະກອບ BPMN ທີ່ບໍ່ຮູ້ຈັກ {element!r}", "en": f"milestone {milestone['id']} names unknown BPMN element {element!r}"},
+                                        {"lo": "ໃຊ້ລະຫັດຂອງໜ້າວຽກ ຫຼື ເຫດການ", "en": "use the id of a task or event"}, milestone["_line"], element))
     return tasks
 
 

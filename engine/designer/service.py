@@ -14,9 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from engine.audit import Actor, record
+from engine.catalogue.loader import content_hash
 from engine.catalogue.publish import publish_service
 from engine.catalogue.services import APPLICANT
 from engine.db import db
+from engine.designer.scaffold import GENERATED_HEADER, propose_service
 from engine.designer.upload import MAX_BPMN_BYTES, Upload, UploadRejected, collect
 from engine.designer.validate import Report, validate
 from engine.errors import Conflict, DomainError, Forbidden, NotFound
@@ -57,7 +59,10 @@ def receive_upload(files: list[tuple[str, bytes]], actor: Actor, max_bytes: int 
         _audit_rejection(actor, exc.message("en"), {"reason": exc.reason, "status": exc.status, "files": names,
                                                     "hostile": exc.reason != "no_files"})
         raise
+    generated = propose_service(upload)
     report = validate(upload)
+    if generated and not report.ok and not report.hostile and report.service_id:
+        return report, _keep_generated(upload, report, actor, names)
     if not report.ok:
         hostile = report.hostile
         _audit_rejection(actor, f"{report.service_id or '?'}: {len(report.errors)} errors",
@@ -77,6 +82,48 @@ def receive_upload(files: list[tuple[str, bytes]], actor: Actor, max_bytes: int 
     return report, draft
 
 
+def _keep_generated(upload: Upload, report: Report, actor: Actor, names: list[str]) -> DesignerDraft:
+    """A bare BPMN upload whose generated service.yaml still has errors: kept as a draft to edit on its page."""
+    files = {name: data.decode("utf-8") for name, data in upload.service.items()}
+    forms = {name.removesuffix(".yaml"): data.decode("utf-8") for name, data in upload.forms.items()}
+    digest = content_hash(files["service.yaml"], {k: v for k, v in files.items() if k != "service.yaml"}, forms)
+    draft = DesignerDraft(service_id=report.service_id, files=files, forms=forms, report=report.problems,
+                          content_hash=digest, status=DRAFT, created_by_id=actor.user_id, created_by=actor.name)
+    db.session.add(draft)
+    db.session.flush()
+    record("designer.draft_uploaded", actor, f"{report.service_id} draft {draft.id} (generated service.yaml)",
+           data={"service": report.service_id, "draft": draft.id, "generated": True, "errors": len(report.errors),
+                 "files": names})
+    db.session.commit()
+    return draft
+
+
+def edit_service_yaml(draft_id: int, text: str, actor: Actor) -> tuple[Report, DesignerDraft]:
+    """Replace a draft's service.yaml (the designer's review of a generated one) and validate again.
+
+    One transaction; a published draft cannot change (Conflict). A hostile result changes nothing and is audited.
+    """
+    draft = get_draft(draft_id, actor)
+    if draft.status != DRAFT:
+        raise Conflict(what="draft")
+    upload = upload_of(draft)
+    upload.service["service.yaml"] = text.encode("utf-8")
+    report = validate(upload)
+    if report.hostile:
+        _audit_rejection(actor, f"{draft.service_id}: edited service.yaml refused", {
+            "draft": draft.id, "hostile": True, "errors": report.errors[:50]})
+        return report, draft
+    draft.files = {**draft.files, "service.yaml": text}
+    draft.service_id = report.service_id or draft.service_id
+    draft.report = report.problems
+    draft.content_hash = report.bundle.content_hash if report.bundle else content_hash(
+        text, {k: v for k, v in draft.files.items() if k != "service.yaml"}, draft.forms or {})
+    record("designer.draft_edited", actor, f"{draft.service_id} draft {draft.id}: service.yaml edited",
+           data={"draft": draft.id, "errors": len(report.errors), "hash": draft.content_hash})
+    db.session.commit()
+    return report, draft
+
+
 def get_draft(draft_id: int, actor: Actor) -> DesignerDraft:
     _require_designer(actor)
     draft = db.session.get(DesignerDraft, draft_id)
@@ -92,8 +139,15 @@ def upload_of(draft: DesignerDraft) -> Upload:
 
 
 def revalidate(draft: DesignerDraft) -> Report:
-    """The catalogue may have changed since the upload (roles, forms): validate again before publishing."""
-    return validate(upload_of(draft))
+    """The catalogue may have changed since the upload (roles, forms): validate again before publishing.
+
+    While the service.yaml is still the generated one, the report keeps saying what was guessed.
+    """
+    report = validate(upload_of(draft))
+    if (draft.files.get("service.yaml") or "").startswith(GENERATED_HEADER):
+        report.problems = [p for p in draft.report or [] if str(p.get("code") or "").startswith("scaffold.")] \
+            + [p for p in report.problems if not str(p.get("code") or "").startswith("scaffold.")]
+    return report
 
 
 def needed_roles(definition: dict) -> set[str]:

@@ -167,12 +167,14 @@ def _place(upload: Upload, path: str, data: bytes) -> None:
         elif lower.endswith((".yaml", ".yml")):
             upload.forms[name.rsplit(".", 1)[0] + ".yaml"] = data
         else:
-            upload.notes.append(Problem(path, "file ignored", "only service.yaml, *.bpmn and forms/*.yaml are read",
+            upload.notes.append(Problem(path, {"lo": "ບໍ່ໄດ້ອ່ານໄຟລ໌ນີ້", "en": "file ignored"},
+                                        {"lo": "ອ່ານສະເພາະ service.yaml, *.bpmn ແລະ forms/*.yaml", "en": "only service.yaml, *.bpmn and forms/*.yaml are read"},
                                         severity="warning"))
     elif len(parts) == 2 and parts[0] == "forms" and lower.endswith((".yaml", ".yml")):
         upload.forms[name.rsplit(".", 1)[0] + ".yaml"] = data
     else:
-        upload.notes.append(Problem(path, "file ignored", "only service.yaml, *.bpmn and forms/*.yaml are read",
+        upload.notes.append(Problem(path, {"lo": "ບໍ່ໄດ້ອ່ານໄຟລ໌ນີ້", "en": "file ignored"},
+                                        {"lo": "ອ່ານສະເພາະ service.yaml, *.bpmn ແລະ forms/*.yaml", "en": "only service.yaml, *.bpmn and forms/*.yaml are read"},
                                     severity="warning"))
 
 

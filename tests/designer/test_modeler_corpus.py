@@ -69,8 +69,9 @@ def _assert_report_quality(report) -> None:
             assert not re.search(r"<\w+ .* at 0x|0x[0-9a-f]{6,}", text), where
             assert "''" not in text and '""' not in text and "«»«" not in text, where
             assert not re.search(r"[.,;:]\s*[.,;:]", text.replace("...", "…").replace("..", "")), where
-        if item["code"]:
-            assert item["messages"]["lo"] != item["messages"]["en"], f"no Lao text: {where}"
+        # every finding speaks Lao too (the designer's language first on the page)
+        assert re.search("[\u0e80-\u0eff]", item["messages"]["lo"]), f"no Lao text: {where}"
+        assert not item["hints"]["en"] or re.search("[\u0e80-\u0eff]", item["hints"]["lo"]), f"no Lao hint: {where}"
 
 
 def test_the_corpus_covers_every_modeler_with_at_least_twenty_files():

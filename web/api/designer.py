@@ -202,6 +202,25 @@ def designer_dry_run(actor, draft_id, body):
             "steps": [{k: v for k, v in s.items() if k != "task_name" and v is not None} for s in result.steps]}
 
 
+class ServiceYamlIn(Strict):
+    service_yaml = fields.String(required=True, metadata={"description": "the reviewed service.yaml text"})
+
+
+@operation("/designer/drafts/<int:draft_id>/service-yaml", "PUT", op_id="designer_edit_service_yaml",
+           body=ServiceYamlIn, response=DraftOut, tag="designer", errors=(400, 401, 403, 404, 409, 422),
+           summary="Replace a draft's service.yaml (e.g. the one generated from a bare BPMN) and validate again")
+def designer_edit_service_yaml(actor, draft_id, body):
+    report, draft = service.edit_service_yaml(draft_id, body["service_yaml"], actor)
+    if report.hostile:
+        response = problem(400, "service_invalid", f"{len(report.errors)} errors")
+        payload = json.loads(response.get_data())
+        payload["report"] = report.problems
+        response.set_data(json.dumps(payload, ensure_ascii=False))
+        return response
+    return {"draft_id": draft.id, "service_id": draft.service_id, "content_hash": draft.content_hash,
+            "report": report.problems}
+
+
 @operation("/designer/drafts/<int:draft_id>/publish", "POST", op_id="designer_publish", body=PublishIn,
            response=PublishOut, status=201, tag="designer", errors=(401, 403, 404, 422),
            summary="Publish a draft as a new immutable version and offer it at centres")

@@ -123,6 +123,16 @@ def draft(draft_id: int):
         diagram=diagram.for_version(_DraftVersion(item, defn)) if defn else None)
 
 
+@bp.post("/drafts/<int:draft_id>/service-yaml")
+@roles_required("designer")
+def edit_service_yaml(draft_id: int):
+    report, item = service.edit_service_yaml(draft_id, request.form.get("service_yaml", ""), current_actor())
+    if report.hostile:
+        return render_template("designer/report.html", report=report, problems=report.problems, draft=None), 400
+    flash(_("service.yaml saved and checked again."), "success")
+    return redirect(url_for("designer.draft", draft_id=item.id))
+
+
 class _DraftVersion:
     """A draft shaped like a ServiceVersion for the diagram helper."""
 

@@ -1,0 +1,264 @@
+"""A service description proposed from a bare BPMN upload (no service.yaml): the designer reviews and edits it.
+
+What is proposed, each item reported as a warning that says it was guessed:
+- the service id and names from the executable process (its id and name);
+- lanes → office roles: a lane named by a role id, or by a role's Lao or English name, maps to that role;
+  any other lane gets a proposed role id made from its name (which the designer must correct or create);
+- user tasks without a known form → a generated form: from `camunda:formField`s (Camunda 7), from an embedded
+  Camunda 8 form (`zeebe:userTaskForm` JSON) or, with neither, a confirmation form with a decision;
+- milestones from the main path (start → first/default flows → end): received, in review at its first user task,
+  completed at its end; other end events named like a refusal → rejected;
+- an application form with the applicant's name and phone number.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from engine.catalogue.bpmn import BPMN_NS, CAMUNDA_NS, ZEEBE_NS, read_document
+from engine.catalogue.problems import LOCALES, Problem
+
+REFUSAL_WORDS = re.compile(r"reject|refus|denied|cancel|ປະຕິເສດ|ຍົກເລີກ|ບໍ່ອະນຸມັດ", re.I)
+_GUESSES = {
+    "id": ("ລະຫັດບໍລິການ {value} ມາຈາກຂະບວນການ {process}", "the service id {value} comes from the process {process}"),
+    "lane": ("ເລນ «{lane}» → ບົດບາດຫ້ອງການ {value}", "lane «{lane}» → office role {value}"),
+    "lane_new": ("ເລນ «{lane}» ບໍ່ກົງກັບບົດບາດໃດ: ສະເໜີ {value}; ແກ້ໃຫ້ເປັນບົດບາດທີ່ມີ",
+                 "lane «{lane}» matches no office role: {value} is proposed; change it to an existing role"),
+    "form_fields": ("ແບບຟອມ {value} ສ້າງຈາກຊ່ອງຂໍ້ມູນຂອງໜ້າວຽກ «{task}»",
+                    "form {value} generated from the form fields of the task «{task}»"),
+    "form_confirm": ("ໜ້າວຽກ «{task}» ບໍ່ມີແບບຟອມ: ສ້າງແບບຟອມຢືນຢັນ {value} (ອະນຸມັດ / ປະຕິເສດ)",
+                     "the task «{task}» has no form: a confirmation form {value} (approve / reject) is generated"),
+    "application": ("ແບບຟອມຄຳຮ້ອງ {value} ຖືກສ້າງ (ຊື່ ແລະ ເບີໂທ)",
+                    "the application form {value} is generated (name and phone)"),
+    "milestones": ("ຂັ້ນຕອນທີ່ປະຊາຊົນເຫັນ ສະເໜີຈາກເສັ້ນທາງຫຼັກ: {value}",
+                   "the public milestones are proposed from the main path: {value}"),
+    "fee": ("ຄ່າທຳນຽມ 0 ກີບ ແລະ ກຳນົດເວລາ 15 ວັນລັດຖະການ: ໃສ່ຕົວເລກແທ້",
+            "fee 0 kip and a time limit of 15 working days: put in the real figures"),
+}
+
+
+GENERATED_HEADER = "# Generated from the BPMN file: every value below was guessed. Check it, correct it, check again.\n"
+
+
+@dataclass
+class Scaffold:
+    service_yaml: str
+    forms: dict[str, str] = field(default_factory=dict)  # {form id: yaml text}
+    guesses: list[Problem] = field(default_factory=list)  # warnings, one per guess
+
+
+def _guess(kind: str, file: str, element: str | None = None, line: int | None = None, **params) -> Problem:
+    lo, en = _GUESSES[kind]
+    return Problem(file, {"lo": lo.format(**params), "en": en.format(**params)},
+                   {"lo": "ກວດ ແລະ ແກ້ service.yaml ທີ່ສ້າງໃຫ້ໃນໜ້ານີ້", "en": "review and edit the generated service.yaml on this page"},
+                   line, element, "warning", f"scaffold.{kind}", params)
+
+
+def _slug(text: str, fallback: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", (text or "").lower()).strip("_")
+    if not re.match(r"^[a-z]", slug):
+        slug = f"{fallback}_{slug}".strip("_")
+    return slug[:60] if len(slug) >= 2 else fallback
+
+
+def _text(value: str) -> dict:
+    return {"lo": value, "en": value}
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s*\(.*\)\s*$", "", (text or "").strip()).lower()
+
+
+def _role_for(name: str, roles: dict) -> str | None:
+    """The office role a lane name means: its id, or its Lao or English name (without the part in brackets);
+    failing that, the one role whose name contains the lane's name or is contained in it."""
+    wanted = _plain(name)
+    if wanted in ("applicant", "citizen", "ຜູ້ຍື່ນຄຳຮ້ອງ", "ປະຊາຊົນ"):
+        return "applicant"
+    names = {rid: {rid.lower(), _plain(n.get("lo", "")), _plain(n.get("en", ""))} - {""} for rid, n in roles.items()}
+    exact = [rid for rid, words in names.items() if wanted in words]
+    if exact:
+        return exact[0]
+    near = [rid for rid, words in names.items() if len(wanted) >= 4 and any(wanted in w or w in wanted for w in words)]
+    return near[0] if len(near) == 1 else None
+
+
+def _camunda7_fields(task) -> list[dict]:
+    fields = []
+    for item in task.iter(f"{{{CAMUNDA_NS}}}formField"):
+        name = _slug(item.get("id") or "", "field")
+        kind = (item.get("type") or "string").lower()
+        out = {"name": name, "type": {"long": "number", "boolean": "yes_no", "date": "date", "enum": "choice"}.get(
+            kind, "text"), "required": any(c.get("name") == "required" for c in item.iter(f"{{{CAMUNDA_NS}}}constraint")),
+            "label": _text(item.get("label") or item.get("id") or name)}
+        if out["type"] == "choice":
+            out["choices"] = [{"value": _slug(v.get("id") or "", "option"), "label": _text(v.get("name") or v.get("id"))}
+                              for v in item.iter(f"{{{CAMUNDA_NS}}}value")]
+        fields.append(out)
+    return fields
+
+
+def _camunda8_fields(task, root) -> list[dict]:
+    key = next((d.get("formKey") for d in task.iter(f"{{{ZEEBE_NS}}}formDefinition") if d.get("formKey")), "")
+    form_id = key.rsplit(":", 1)[-1]
+    body = next((f.text for f in root.iter(f"{{{ZEEBE_NS}}}userTaskForm") if f.get("id") == form_id), None)
+    try:
+        components = json.loads(body or "{}").get("components") or []
+    except (ValueError, AttributeError):
+        return []
+    kinds = {"textfield": "text", "textarea": "long_text", "number": "number", "checkbox": "yes_no",
+             "select": "choice", "radio": "choice", "datetime": "date"}
+    fields = []
+    for comp in components if isinstance(components, list) else []:
+        if not isinstance(comp, dict) or comp.get("type") not in kinds or not comp.get("key"):
+            continue
+        out = {"name": _slug(str(comp["key"]), "field"), "type": kinds[comp["type"]],
+               "required": bool((comp.get("validate") or {}).get("required")),
+               "label": _text(str(comp.get("label") or comp["key"]))}
+        if out["type"] == "choice":
+            out["choices"] = [{"value": _slug(str(v.get("value")), "option"), "label": _text(str(v.get("label")))}
+                              for v in comp.get("values") or [] if isinstance(v, dict)]
+        fields.append(out)
+    return fields
+
+
+def _confirmation_fields() -> list[dict]:
+    return [{"name": "decision", "type": "choice", "required": True, "label": {"lo": "ຄຳຕັດສິນ", "en": "Decision"},
+             "choices": [{"value": "approve", "label": {"lo": "ອະນຸມັດ", "en": "Approve"}},
+                         {"value": "reject", "label": {"lo": "ປະຕິເສດ", "en": "Reject"}}]},
+            {"name": "note", "type": "long_text", "required": False, "label": {"lo": "ໝາຍເຫດ", "en": "Note"},
+             "max_length": 2000}]
+
+
+def _leads_to_refusal(flow) -> bool:
+    """A condition that holds on a refusal (`decision == 'reject'`), not one that excludes it (`!= 'reject'`)."""
+    condition = flow.findtext(f"{{{BPMN_NS}}}conditionExpression") or ""
+    return bool(REFUSAL_WORDS.search(condition)) and not re.search(r"!=|\bne\b|\bnot\b|!\s*\(", condition)
+
+
+def _main_path(process) -> list[str]:
+    """Element ids from the start event along the default (or first) outgoing flow, until an end or a loop."""
+    flows = {}
+    for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        flows.setdefault(flow.get("sourceRef"), []).append(flow)
+    nodes = {n.get("id"): n for n in process.iter() if isinstance(n.tag, str) and n.get("id")}
+    start = next((n.get("id") for n in process if isinstance(n.tag, str) and n.tag == f"{{{BPMN_NS}}}startEvent"), None)
+    path, current = [], start
+    while current and current not in path:
+        path.append(current)
+        outgoing = flows.get(current) or []
+        if not outgoing:
+            break
+        default = nodes.get(current).get("default") if nodes.get(current) is not None else None
+        unconditional = [f for f in outgoing if f.find(f"{{{BPMN_NS}}}conditionExpression") is None]
+        candidates = [f for f in outgoing if f.get("id") == default] + [
+            f for f in outgoing if not REFUSAL_WORDS.search(f.get("name") or "") and not _leads_to_refusal(f)] + \
+            unconditional + outgoing
+        chosen = candidates[0]  # lxml elements without children are falsy: never `or` them
+        current = chosen.get("targetRef")
+    return path
+
+
+def scaffold(bpmn_files: dict[str, bytes], roles: dict, forms: dict) -> Scaffold | None:
+    """Propose service.yaml (and generated forms) for BPMN files uploaded without one.
+
+    `bpmn_files`: {file name: bytes}; `roles`: {role id: {lo, en}}; `forms`: the known form declarations.
+    Returns None when no file can be read (the ordinary validation reports why).
+    """
+    docs = [(name, read_document(data, name, [])) for name, data in sorted(bpmn_files.items())]
+    docs = [(name, d) for name, d in docs if d is not None and d.process_ids]
+    if not docs:
+        return None
+    name, doc = next(((n, d) for n, d in docs if d.executable), docs[0])
+    process_id = doc.executable[0] if doc.executable else doc.process_ids[0]
+    process = next(p for p in doc.tree.getroot().iter(f"{{{BPMN_NS}}}process") if p.get("id") == process_id)
+    sid = _slug(process_id, "service")
+    title = (process.get("name") or "").strip() or process_id
+    out = Scaffold("")
+    out.guesses.append(_guess("id", name, process_id, process.sourceline, value=sid, process=process_id))
+    lanes = {}
+    for lane_id, lane in doc.lanes.items():
+        if lane["process"] != process_id:
+            continue
+        role = _role_for(lane["name"] or lane_id, roles)
+        if role:
+            out.guesses.append(_guess("lane", name, lane_id, lane["line"], lane=lane["name"] or lane_id, value=role))
+        else:
+            role = _slug(lane["name"] or lane_id, "role")
+            out.guesses.append(_guess("lane_new", name, lane_id, lane["line"], lane=lane["name"] or lane_id,
+                                      value=role))
+        lanes[lane_id] = role
+    root = doc.tree.getroot()
+    task_forms: dict[str, str] = {}
+    for task in process.iter(f"{{{BPMN_NS}}}userTask"):
+        info = doc.user_tasks.get(task.get("id"))
+        if info is None or (info.form and info.form in forms):
+            continue
+        form_id = _slug(f"{sid}_{task.get('id')}", "form")[:64]
+        fields = _camunda7_fields(task) or _camunda8_fields(task, root)
+        kind = "form_fields" if fields else "form_confirm"
+        form = {"id": form_id, "title": _text(info.name or task.get("id")), "fields": fields or _confirmation_fields()}
+        out.forms[form_id] = yaml.safe_dump(form, allow_unicode=True, sort_keys=False)
+        task_forms[task.get("id")] = form_id
+        out.guesses.append(_guess(kind, name, task.get("id"), task.sourceline, task=info.name or task.get("id"),
+                                  value=form_id))
+    application_form = _slug(f"{sid}_application", "application")[:64]
+    out.forms[application_form] = yaml.safe_dump({
+        "id": application_form, "title": {"lo": f"ຄຳຮ້ອງ {title}", "en": f"Application: {title}"},
+        "fields": [{"name": "applicant_name", "type": "text", "required": True,
+                    "label": {"lo": "ຊື່ ແລະ ນາມສະກຸນ", "en": "Full name"}, "max_length": 120},
+                   {"name": "phone", "type": "phone", "required": True,
+                    "label": {"lo": "ເບີໂທລະສັບ", "en": "Phone number"}}]}, allow_unicode=True, sort_keys=False)
+    out.guesses.append(_guess("application", name, None, None, value=application_form))
+    milestones = _milestones(process, doc)
+    out.guesses.append(_guess("milestones", name, process_id, process.sourceline,
+                              value=", ".join(f"{m['id']} ({', '.join(m['elements'])})" for m in milestones)))
+    out.guesses.append(_guess("fee", "service.yaml", None, None))
+    service = {"id": sid, "name": _text(title), "description": _text(title), "process": process_id,
+               "application_form": application_form, "fee": {"amount": 0, "currency": "LAK"}, "time_limit_days": 15,
+               "documents": [], "lanes": lanes, "task_forms": task_forms, "milestones": milestones}
+    out.service_yaml = GENERATED_HEADER + yaml.safe_dump(service, allow_unicode=True, sort_keys=False)
+    return out
+
+
+def _milestones(process, doc) -> list[dict]:
+    path = _main_path(process)
+    kinds = {eid: el["tag"] for eid, el in doc.elements.items() if el["process"] == process.get("id")}
+    starts = [e for e in path if kinds.get(e) == "startEvent"][:1]
+    tasks = [e for e in path if kinds.get(e) == "userTask"][:1]
+    ends = [e for e in path if kinds.get(e) == "endEvent"][-1:]
+    other_ends = [eid for eid, el in doc.elements.items() if el["tag"] == "endEvent" and eid not in ends
+                  and el["process"] == process.get("id")]
+    rejected = [e for e in other_ends if REFUSAL_WORDS.search(doc.elements[e]["name"] or e)]
+    completed = ends + [e for e in other_ends if e not in rejected]
+    labels = {"received": ("ໄດ້ຮັບຄຳຮ້ອງແລ້ວ", "Received"), "in_review": ("ກຳລັງພິຈາລະນາ", "Under review"),
+              "completed": ("ສຳເລັດ", "Completed"), "rejected": ("ຖືກປະຕິເສດ", "Rejected")}
+    out = []
+    for mid, elements in (("received", starts), ("in_review", tasks), ("completed", completed),
+                          ("rejected", rejected)):
+        if elements:
+            out.append({"id": mid, "elements": elements, "label": dict(zip(LOCALES, labels[mid], strict=True))})
+    return out
+
+
+def propose_service(upload) -> Scaffold | None:
+    """Fill an Upload that has .bpmn files and no service.yaml with a generated one, its forms and its guesses.
+
+    Reads the database (office roles, published forms). Returns the Scaffold, or None when nothing was generated.
+    """
+    from engine.designer.validate import office_roles, published_forms
+
+    bpmn = {name: data for name, data in upload.service.items() if name.endswith(".bpmn")}
+    if "service.yaml" in upload.service or not bpmn:
+        return None
+    generated = scaffold(bpmn, office_roles(), {**published_forms(), **{n.removesuffix(".yaml"): {} for n in upload.forms}})
+    if generated is None:
+        return None
+    upload.service["service.yaml"] = generated.service_yaml.encode("utf-8")
+    for form_id, text in generated.forms.items():
+        upload.forms.setdefault(f"{form_id}.yaml", text.encode("utf-8"))
+    upload.notes.extend(generated.guesses)
+    return generated

@@ -1,0 +1,159 @@
+"""A bare BPMN upload (no service.yaml) opens a draft with a generated service.yaml the designer reviews and edits.
+
+Driven through the real commands and pages: the generated description is validated like any other, the report
+lists every guess, the page edits it, and a generated service publishes and runs to its end.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import yaml
+
+from tests.designer.designer_helpers import DATA, actor, complete_next, ready_tasks, start
+
+CORPUS = DATA / "corpus"
+
+CAMUNDA7_FORM_DATA = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn"
+    exporter="Camunda Modeler" exporterVersion="5.21.0">
+  <bpmn:process id="Well_Permit" name="ໃບອະນຸຍາດເຈາະນ້ຳສ້າງ" isExecutable="true">
+    <bpmn:laneSet id="LaneSet_1">
+      <bpmn:lane id="Lane_1" name="Front desk"><bpmn:flowNodeRef>StartEvent_1</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Task_Check</bpmn:flowNodeRef><bpmn:flowNodeRef>Gw</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="Lane_2" name="Water office"><bpmn:flowNodeRef>Task_Inspect</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>End_Done</bpmn:flowNodeRef><bpmn:flowNodeRef>End_Rejected</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="StartEvent_1" name="ຍື່ນ" />
+    <bpmn:userTask id="Task_Check" name="Check">
+      <bpmn:extensionElements>
+        <camunda:formData>
+          <camunda:formField id="decision" label="Result" type="enum">
+            <camunda:validation><camunda:constraint name="required" /></camunda:validation>
+            <camunda:value id="approve" name="Complete" /><camunda:value id="reject" name="Reject" />
+          </camunda:formField>
+          <camunda:formField id="depth" label="Depth (m)" type="long" />
+        </camunda:formData>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:exclusiveGateway id="Gw" default="Flow_Ok" />
+    <bpmn:userTask id="Task_Inspect" name="Inspect the site" />
+    <bpmn:endEvent id="End_Done" name="Issued" />
+    <bpmn:endEvent id="End_Rejected" name="Rejected" />
+    <bpmn:sequenceFlow id="F1" sourceRef="StartEvent_1" targetRef="Task_Check" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Task_Check" targetRef="Gw" />
+    <bpmn:sequenceFlow id="Flow_Reject" sourceRef="Gw" targetRef="End_Rejected">
+      <bpmn:conditionExpression>${decision == 'reject'}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="Flow_Ok" sourceRef="Gw" targetRef="Task_Inspect" />
+    <bpmn:sequenceFlow id="F5" sourceRef="Task_Inspect" targetRef="End_Done" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def _codes(report) -> dict:
+    out: dict = {}
+    for p in report.problems:
+        out.setdefault(p["code"], []).append(p)
+    return out
+
+
+def test_a_bare_bizagi_file_gets_a_generated_service_that_publishes_and_runs(app):
+    from engine.db import db
+    from engine.designer.service import publish_draft, receive_upload
+    from engine.models import Application
+    from engine.runtime import specs, store
+
+    with app.app_context():
+        report, draft = receive_upload([("bizagi_user_tasks.bpmn", (CORPUS / "bizagi_user_tasks.bpmn").read_bytes())],
+                                       actor("designer"))
+        assert report.ok, report.errors
+        codes = _codes(report)
+        # the report says what was guessed, naming the elements
+        assert {p["element"] for p in codes["scaffold.lane"]} == {"Id_lane_desk", "Id_lane_boss"}
+        assert {p["element"] for p in codes["scaffold.form_confirm"]} == {"Id_check", "Id_approve"}
+        assert codes["scaffold.milestones"] and codes["scaffold.fee"] and codes["scaffold.application"]
+        assert all(p["severity"] == "warning" and p["messages"]["lo"] != p["messages"]["en"]
+                   for c, items in codes.items() if c.startswith("scaffold.") for p in items)
+        generated = yaml.safe_load(draft.files["service.yaml"])
+        assert generated["process"] == "Id_a1b2c3"
+        assert generated["lanes"] == {"Id_lane_desk": "front_desk", "Id_lane_boss": "approver"}
+        assert [m["id"] for m in generated["milestones"]] == ["received", "in_review", "completed", "rejected"]
+        publish_draft(draft.id, actor("designer"), ["xaysettha"])
+        application_id = start(draft.service_id).id
+        for task_id in ("Id_check", "Id_approve"):
+            specs.clear()
+            store.clear_cache()
+            assert complete_next(application_id, "approve") == task_id
+        application = db.session.get(Application, application_id)
+        assert ready_tasks(application_id) == [] and application.milestone == "completed"
+
+
+def test_camunda_form_data_becomes_a_form_and_an_unknown_lane_is_a_draft_to_edit(app, designer):
+    response = designer.post("/designer/upload", data={"files": [(io.BytesIO(CAMUNDA7_FORM_DATA.encode()),
+                                                                  "well.bpmn")]},
+                             content_type="multipart/form-data")
+    assert response.status_code == 302, response.data[:3000]  # a draft, though it has an error
+    page = designer.get(response.headers["Location"])
+    text = page.get_data(as_text=True)
+    assert "Water office" in text and "water_office" in text  # the guess, and the proposed role
+    assert 'name="service_yaml"' in text  # the generated service.yaml, to edit on the page
+    draft_id = int(re.search(r"/drafts/(\d+)", response.headers["Location"]).group(1))
+    from engine.db import db
+    from engine.models.designer import DesignerDraft
+
+    with app.app_context():
+        draft = db.session.get(DesignerDraft, draft_id)
+        service_yaml = draft.files["service.yaml"]
+        form = yaml.safe_load(draft.forms["well_permit_task_check"])
+    assert [(f["name"], f["type"], f["required"]) for f in form["fields"]] == [("decision", "choice", True),
+                                                                                ("depth", "number", False)]
+    assert [c["value"] for c in form["fields"][0]["choices"]] == ["approve", "reject"]
+    assert "Dry run" not in text  # errors: no dry run or publishing before the edit
+    # the designer corrects the proposed role on the page and checks again: now it can be published
+    fixed = service_yaml.replace("Lane_2: water_office", "Lane_2: public_works_officer")
+    assert fixed != service_yaml
+    response = designer.post(f"/designer/drafts/{draft_id}/service-yaml", data={"service_yaml": fixed})
+    assert response.status_code == 302
+    page = designer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "No errors." in page and "Publish" in page, re.findall(r'<tr class="has-error">(.*?)</tr>', page, re.S)
+    with app.app_context():
+        assert db.session.get(DesignerDraft, draft_id).files["service.yaml"] == fixed
+    from tests.designer.designer_helpers import audit_kinds
+
+    assert audit_kinds(app, "designer.draft_edited")
+
+
+def test_before_the_edit_the_generated_draft_cannot_be_published(app, designer):
+    response = designer.post("/designer/upload", data={"files": [(io.BytesIO(CAMUNDA7_FORM_DATA.encode()),
+                                                                  "well.bpmn")]},
+                             content_type="multipart/form-data")
+    draft_id = int(re.search(r"/drafts/(\d+)", response.headers["Location"]).group(1))
+    response = designer.post(f"/designer/drafts/{draft_id}/publish", data={"centre": ["xaysettha"]})
+    assert response.status_code == 422
+    from engine.db import db
+    from engine.models import Service
+
+    with app.app_context():
+        assert db.session.get(Service, "well_permit") is None
+
+
+def test_scaffold_through_the_api(app, client):
+    from tests.designer.test_api_designer import _token, _upload
+
+    headers = _token(client, "designer")
+    response = _upload(client, headers, [("well.bpmn", CAMUNDA7_FORM_DATA.encode())])
+    assert response.status_code == 201, response.data
+    body = response.get_json()
+    assert any(p["element"] == "Lane_2" and p["severity"] == "error" for p in body["report"])
+    from engine.db import db
+    from engine.models.designer import DesignerDraft
+
+    with app.app_context():
+        text = db.session.get(DesignerDraft, body["draft_id"]).files["service.yaml"]
+    put = client.put(f"/api/v1/designer/drafts/{body['draft_id']}/service-yaml", headers=headers,
+                     json={"service_yaml": text.replace("Lane_2: water_office", "Lane_2: public_works_officer")})
+    assert put.status_code == 200, put.data
+    assert not [p for p in put.get_json()["report"] if p["severity"] == "error"]
