@@ -53,6 +53,9 @@ class Problem(Schema):
     instance = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.String(),
                          metadata={"description": "field name -> message (422)"})
+    report = fields.List(fields.Dict(), metadata={
+        "description": "the validation report of a refused designer upload (400/422 of POST /designer/uploads): "
+                       "file, line, element, severity, message, hint"})
 
 
 # ---- auth ------------------------------------------------------------------------------------------

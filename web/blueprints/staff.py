@@ -276,6 +276,8 @@ def comment(app_id: int):
     try:
         add_comment(app.id, current_actor(), request.form.get("text", ""))
         flash(_("Comment added"), "success")
+    except NotFound:
+        abort(404)  # a reader of the case (a monitor) who may not write to it
     except DomainError:
         flash(_("Write a comment first (at most 4000 characters)"), "error")
     return redirect(url_for("staff.case", app_id=app.id) + "#history")
