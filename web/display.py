@@ -82,6 +82,17 @@ def event_label(kind: str | None) -> str:
     return f"{group}: {_humane(kind.split('.', 1)[-1])}" if group else _humane(kind)
 
 
+# kinds whose summary is written by people or names a person (a comment, a reason, a username); the others'
+# summaries are internal ids (BPMN elements, service and centre ids) already said by the label
+_INTERNAL_SUMMARY = ("task.", "timer.", "service_task.", "incident.", "application.", "certificate.", "service.",
+                     "centre.", "designer.", "document.")
+
+
+def summary_shown(kind: str | None) -> bool:
+    kind = kind or ""
+    return kind == "application.cancelled" or not kind.startswith(_INTERNAL_SUMMARY)
+
+
 def group_label(group: str) -> str:
     return str(EVENT_GROUPS.get(group, _humane(group)))
 
@@ -226,6 +237,7 @@ def init_display(app) -> None:
     app.jinja_env.globals.update(event_label=event_label, status_label=status_label, channel_label=channel_label,
                                  role_label=role_label, roles_label=roles_label, actor_label=actor_label,
                                  level_label=level_label, group_label=group_label,
-                                 now_iso=now_iso, now_local=now_local, month_names=month_names)
+                                 now_iso=now_iso, now_local=now_local, month_names=month_names,
+                                 summary_shown=summary_shown)
     app.jinja_env.filters.update(phone=phone, number=number, value=value, kip=format_kip, dayformat=dayformat,
                                  daywords=daywords)
