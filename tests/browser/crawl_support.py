@@ -24,8 +24,8 @@ ALLOWED_LATIN = {"PDF", "JPEG", "PNG", "MB", "KB", "ODSC", "CSV", "SMS", "API", 
                  "YAML", "OpenAPI", "Camunda", "SpiffArena", "SpiffWorkflow", "DMN", "bpmn", "io", "ISO", "UTC",
                  "LAK", "ID", "SVG", "HTTP", "HTTPS", "URL", "GB", "Modeler", "Arena", "Spiff", "JavaScript",
                  "Signavio", "zip", "yaml", "token", "bearer", "naxaythong"}
-EVENT_NAME = re.compile(r"\b(application|task|certificate|user|centre|service|designer|incident|timer|document|"
-                        r"comment|service_task)\.[a-z_]+\b")
+EVENT_NAME = re.compile(r"\b(application|task|certificate|decision|user|centre|service|designer|incident|timer|"
+                        r"document|comment|service_task)\.[a-z_]+\b")
 SNAKE_ID = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 ISO_DAY = re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b")
 PHONE_RAW = re.compile(r"\+856\d{6,}")
