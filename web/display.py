@@ -29,6 +29,7 @@ EVENT_KINDS = {
     "timer.fired": _l("Time limit reached"),
     "comment": _l("Internal comment"),
     "certificate.issued": _l("Certificate issued"),
+    "decision.issued": _l("Decision letter issued"),
     "document.uploaded": _l("Document received"),
     "service_task.completed": _l("Automatic step completed"),
     "incident.opened": _l("Automatic step failed"),
@@ -67,7 +68,7 @@ LEVELS = {"ministry": _l("Ministry"), "province": _l("Province"), "district": _l
 
 
 def _humane(key: str) -> str:
-    """Last resort for a value no table knows: never the raw dotted id a programmer wrote."""
+    """Last resort for a value no table knows (statuses, roles): never the raw dotted id a programmer wrote."""
     return str(key).replace("_", " ").replace(".", " ").strip()
 
 
@@ -79,7 +80,18 @@ def event_label(kind: str | None) -> str:
     if found is not None:
         return str(found)
     group = EVENT_GROUPS.get(kind.split(".", 1)[0])
-    return f"{group}: {_humane(kind.split('.', 1)[-1])}" if group else _humane(kind)
+    return f"{group}: {_l('other change')}" if group else str(_l("Recorded event"))
+
+
+# kinds whose summary is written by people or names a person (a comment, a reason, a username); the others'
+# summaries are internal ids (BPMN elements, service and centre ids) already said by the label
+_INTERNAL_SUMMARY = ("task.", "timer.", "service_task.", "incident.", "application.", "certificate.", "service.",
+                     "centre.", "designer.", "document.")
+
+
+def summary_shown(kind: str | None) -> bool:
+    kind = kind or ""
+    return kind == "application.cancelled" or not kind.startswith(_INTERNAL_SUMMARY)
 
 
 def group_label(group: str) -> str:
@@ -226,6 +238,7 @@ def init_display(app) -> None:
     app.jinja_env.globals.update(event_label=event_label, status_label=status_label, channel_label=channel_label,
                                  role_label=role_label, roles_label=roles_label, actor_label=actor_label,
                                  level_label=level_label, group_label=group_label,
-                                 now_iso=now_iso, now_local=now_local, month_names=month_names)
+                                 now_iso=now_iso, now_local=now_local, month_names=month_names,
+                                 summary_shown=summary_shown)
     app.jinja_env.filters.update(phone=phone, number=number, value=value, kip=format_kip, dayformat=dayformat,
                                  daywords=daywords)

@@ -14,7 +14,9 @@ VTE_AREA = {"vte", "xaysettha", "chanthabouly", "sisattanak"}
 
 
 def _csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    """The rows by their stable keys (section, item, measure, value): the first columns are for people."""
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    return [[r[4], r[5], r[6], r[3]] if len(r) == 7 else r for r in rows]
 
 
 def _ranking_ids(html: str) -> set[str]:
@@ -103,7 +105,10 @@ def test_csv_export_has_the_same_figures(seeded):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = _csv(response)
-    assert rows[0] == ["section", "item", "metric", "value"]
+    assert rows[0][:3] == ["section", "item", "metric"]
+    people = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert people[0][:4] == ["ພາກ", "ລາຍການ", "ຕົວວັດ", "ຄ່າ"]  # headers in the page's language
+    assert any(r[1] == "ໃບຢັ້ງຢືນທີ່ຢູ່" for r in people)  # services by name, not by id
     with seeded.app_context():
         want = expected(VTE_AREA)
     got = {(r[1].split()[0], r[2]): r[3] for r in rows if r[0] == "period"}

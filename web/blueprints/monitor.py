@@ -223,45 +223,78 @@ def export_centre(centre_id: str):
 
 
 def csv_rows(data: dict, public: bool = False) -> list[list]:
-    """The figures of one view as (section, item, period/metric, value) rows."""
+    """The figures of one view for people and for programs: (section, item, measure, value) in the page's
+    language (service, centre and role names, translated measures), then the same row's stable keys
+    (section id, item id, measure id) for spreadsheets that compute on them."""
+    return [_labelled(row) for row in _csv_keys(data, public)]
+
+
+def _csv_labels() -> dict[str, str]:
+    return {
+        "section": _("Section"), "item": _("Item"), "metric": _("Measure"), "value": _("Value"),
+        "period": _("Period"), "now": _("Now"), "processing_time_days": _("Processing time (days)"),
+        "backlog_role": _("Backlog by role"), "backlog_clerk": _("Backlog by clerk"), "trend_day": _("Per day"),
+        "trend_week": _("Per week"), "centre": _("Centre"), "received": _("Received"), "completed": _("Completed"),
+        "in_progress": _("In progress"), "returned": _("Returned"), "rejected": _("Rejected"),
+        "overdue": _("Overdue"), "on_time": _("On time"), "on_time_rate": _("On-time rate"), "median": _("Median"),
+        "p90": _("90th percentile"), "open": _("Open"), "rank": _("Rank"), "backlog": _("Backlog"),
+        "today": _("Today"), "week": _("This week"), "month": _("This month"), "range": _("Range"),
+    }
+
+
+def _labelled(row: list) -> list:
+    section, item, metric, value, item_label = row
+    labels = _csv_labels()
+    if section == "section":
+        return [labels["section"], labels["item"], labels["metric"], labels["value"], "section", "item", "metric"]
+    return [labels.get(section, section), item_label, labels.get(metric, metric), value, section, item, metric]
+
+
+def _csv_keys(data: dict, public: bool) -> list[list]:
+    """(section, item key, metric, value, item as people read it) rows."""
     loc = lang()
-    rows: list[list] = [["section", "item", "metric", "value"]]
+    rows: list[list] = [["section", "item", "metric", "value", ""]]
     for p in data["periods"]:
         label = f"{p['key']} {p['start'].isoformat()}..{p['end'].isoformat()}"
+        shown = f"{_csv_labels().get(p['key'], p['key'])} {format_date(p['start'])} – {format_date(p['end'])}"
         keys = ("received", "completed", "rejected", "on_time") if public else \
             ("received", "completed", "in_progress", "returned", "rejected", "overdue", "on_time")
         for k in keys:
-            rows.append(["period", label, k, p[k]])
+            rows.append(["period", label, k, p[k], shown])
         rows.append(["period", label, "on_time_rate",
-                     "" if p["on_time_rate"] is None else round(p["on_time_rate"], 4)])
+                     "" if p["on_time_rate"] is None else round(p["on_time_rate"], 4), shown])
     for k, v in data["now"].items():
-        rows.append(["now", "", k, v])
+        rows.append(["now", "", k, v, ""])
     for s in data["services"]:
-        rows.append(["processing_time_days", s["service_id"], "completed", s["completed"]])
-        rows.append(["processing_time_days", s["service_id"], "median", _r(s["median_days"])])
-        rows.append(["processing_time_days", s["service_id"], "p90", _r(s["p90_days"])])
+        name = pick(s.get("name"), loc) or s["service_id"]
+        rows.append(["processing_time_days", s["service_id"], "completed", s["completed"], name])
+        rows.append(["processing_time_days", s["service_id"], "median", _r(s["median_days"]), name])
+        rows.append(["processing_time_days", s["service_id"], "p90", _r(s["p90_days"]), name])
     if not public:
         for r in data["backlog_roles"]:
-            rows.append(["backlog_role", r["role"], "open", r["open"]])
-            rows.append(["backlog_role", r["role"], "overdue", r["overdue"]])
+            name = pick(r.get("name"), loc) or r["role"]
+            rows.append(["backlog_role", r["role"], "open", r["open"], name])
+            rows.append(["backlog_role", r["role"], "overdue", r["overdue"], name])
         for c in data["backlog_clerks"]:
             who = c["name"] if c["user_id"] is not None else "(unclaimed)"
-            rows.append(["backlog_clerk", who, "open", c["open"]])
+            shown_who = c["name"] if c["user_id"] is not None else _("Not taken")
+            rows.append(["backlog_clerk", who, "open", c["open"], shown_who])
         for d in data["trend_days"]:
-            rows.append(["trend_day", d["day"].isoformat(), "received", d["received"]])
-            rows.append(["trend_day", d["day"].isoformat(), "completed", d["completed"]])
+            rows.append(["trend_day", d["day"].isoformat(), "received", d["received"], format_date(d["day"])])
+            rows.append(["trend_day", d["day"].isoformat(), "completed", d["completed"], format_date(d["day"])])
     for w in data["trend_weeks"]:
-        rows.append(["trend_week", w["week"].isoformat(), "received", w["received"]])
-        rows.append(["trend_week", w["week"].isoformat(), "completed", w["completed"]])
+        rows.append(["trend_week", w["week"].isoformat(), "received", w["received"], format_date(w["week"])])
+        rows.append(["trend_week", w["week"].isoformat(), "completed", w["completed"], format_date(w["week"])])
     for c in data["centres"]:
         item = f"{c['centre_id']} {pick(c['name'], loc)}"
-        rows.append(["centre", item, "received", c["received"]])
-        rows.append(["centre", item, "completed", c["completed"]])
-        rows.append(["centre", item, "on_time_rate", "" if c["on_time_rate"] is None else round(c["on_time_rate"], 4)])
+        shown = pick(c["name"], loc)
+        rows.append(["centre", item, "received", c["received"], shown])
+        rows.append(["centre", item, "completed", c["completed"], shown])
+        rows.append(["centre", item, "on_time_rate", "" if c["on_time_rate"] is None else round(c["on_time_rate"], 4), shown])
         if not public:
-            rows.append(["centre", item, "rank", c["rank"]])
-            rows.append(["centre", item, "backlog", c["backlog"]])
-            rows.append(["centre", item, "overdue", c["overdue"]])
+            rows.append(["centre", item, "rank", c["rank"], shown])
+            rows.append(["centre", item, "backlog", c["backlog"], shown])
+            rows.append(["centre", item, "overdue", c["overdue"], shown])
     return rows
 
 
