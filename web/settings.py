@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     ready_max_heartbeat_age: float = Field(60.0, gt=0)
     ready_max_timer_lag: float = Field(300.0, gt=0)
     calendar_warn_days: int = Field(90, ge=0)
-    metrics_token: str = Field("", description="bearer token for /metrics; empty: internal addresses only")
+    metrics_token: str = Field("", description="bearer token for /metrics; empty: the loopback address only")
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
     certificate_signing_key: str = ""
