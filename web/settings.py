@@ -120,6 +120,14 @@ class Settings(BaseSettings):
             value = [part for part in (p.strip() for p in value.split(",")) if part]
         return value
 
+    @field_validator("upload_kinds")
+    @classmethod
+    def _kinds(cls, value):
+        unknown = sorted(set(value) - {"pdf", "jpeg", "png"})
+        if unknown:
+            raise ValueError(f"unknown document kinds {', '.join(unknown)}; use pdf, jpeg, png")
+        return value
+
     @field_validator("notify_providers", mode="before")
     @classmethod
     def _pairs(cls, value):
