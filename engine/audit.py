@@ -30,4 +30,5 @@ def record(kind: str, actor: Actor, summary: str = "", *, application_id: int | 
     event = AuditEvent(kind=kind, actor_id=actor.user_id, actor_name=actor.name, summary=summary,
                        application_id=application_id, centre_id=centre_id or actor.centre_id, data=data or {})
     db.session.add(event)
+    db.session.info.setdefault("odsc_audit_kinds", []).append(kind)  # counted by engine.metrics after commit
     return event

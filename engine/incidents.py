@@ -112,9 +112,10 @@ def open_incidents(actor: Actor, limit: int = 200) -> list[tuple[Incident, Appli
 
 def _incident_for(incident_id: int, actor: Actor) -> Incident:
     incident = db.session.get(Incident, incident_id)
-    if incident is None or actor.kind != "staff" or actor.centre_id != incident.centre_id:
+    national = actor.kind == "staff" and "admin" in actor.roles  # the national operations console
+    if incident is None or actor.kind != "staff" or (actor.centre_id != incident.centre_id and not national):
         raise NotFound(what="incident")
-    if "supervisor" not in actor.roles:
+    if "supervisor" not in actor.roles and not national:
         raise Forbidden()
     if incident.status != OPEN:
         raise NotAllowed("incident_closed")

@@ -423,6 +423,7 @@ def send(notification_id: int, token: str | None = None) -> str:
         db.session.commit()
         log.warning("notification %s handed to %s without confirmation; not sent again: %s", n.id,
                     getattr(provider, "name", "?"), exc)
+        _count(n, "unconfirmed")
         return SENT
     except Exception as exc:  # noqa: BLE001 - any provider failure is retried with backoff
         delays = cfg("NOTIFY_RETRY_DELAYS", queues.NOTIFY_RETRY_DELAYS)
@@ -439,6 +440,7 @@ def send(notification_id: int, token: str | None = None) -> str:
                     "; giving up" if final else f", retry in {delay:g}s", exc)
         if final:
             _exhausted(n.id, str(exc))
+        _count(n, FAILED if final else "retry")
         return FAILED if final else PENDING
     db.session.execute(update(Notification).where(Notification.id == n.id, Notification.claimed_by == runner)
                        .values(attempts=attempts, status=SENT, sent_at=utcnow(), claimed_by=None, claimed_at=None, claim_owner=None,
@@ -446,7 +448,16 @@ def send(notification_id: int, token: str | None = None) -> str:
     db.session.commit()
     log.info("notification %s (%s) sent via %s (attempt %s)", n.id, n.channel, getattr(provider, "name", "?"),
              attempts)
+    _count(n, SENT)
     return SENT
+
+
+def _count(n: Notification, outcome: str) -> None:
+    from engine import metrics
+
+    metrics.NOTIFICATIONS.labels(channel=n.channel, outcome=outcome).inc()
+    if n.channel == "sms" and outcome in (SENT, "unconfirmed"):
+        metrics.SMS_SEGMENTS.inc(metrics.sms_segments(n.body or ""))
 
 
 def _exhausted(notification_id: int, error: str) -> None:

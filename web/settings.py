@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     ready_max_heartbeat_age: float = Field(60.0, gt=0)
     ready_max_timer_lag: float = Field(300.0, gt=0)
     calendar_warn_days: int = Field(90, ge=0)
-    metrics_token: str = Field("", description="bearer token for /metrics; empty: internal addresses only")
+    metrics_token: str = Field("", description="bearer token for /metrics; empty: the loopback address only")
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
     certificate_signing_key: str = ""
@@ -118,6 +118,14 @@ class Settings(BaseSettings):
     def _names(cls, value):
         if isinstance(value, str):
             value = [part for part in (p.strip() for p in value.split(",")) if part]
+        return value
+
+    @field_validator("upload_kinds")
+    @classmethod
+    def _kinds(cls, value):
+        unknown = sorted(set(value) - {"pdf", "jpeg", "png"})
+        if unknown:
+            raise ValueError(f"unknown document kinds {', '.join(unknown)}; use pdf, jpeg, png")
         return value
 
     @field_validator("notify_providers", mode="before")

@@ -137,7 +137,8 @@ class RqPublisher:
 
         self.app = app
         self.published: list[dict] = []
-        self.redis = Redis.from_url(app.config["REDIS_URL"])
+        # Redis down: fail within seconds (the dispatcher finds the work again), never hang a request
+        self.redis = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
         self.queues = {name: Queue(name, connection=self.redis, serializer=JSONSerializer) for name in QUEUES}
 
     def publish(self, events: list[dict]) -> None:
@@ -151,7 +152,8 @@ class RqPublisher:
         from redis import RedisError
 
         try:
-            self.queues[JOB_QUEUES[path]].enqueue(path, *args, result_ttl=600, failure_ttl=7 * 86400)
+            self.queues[JOB_QUEUES[path]].enqueue(path, *args, result_ttl=600, failure_ttl=7 * 86400,
+                                                  job_timeout=int(self.app.config.get("JOB_TIMEOUT_SECONDS", 180)))
         except RedisError:
             log.exception("could not enqueue %s%r; the dispatcher will pick it up", path, args)
 

@@ -78,6 +78,7 @@ def run_service_task(timer_id: int, token: str | None = None) -> str:
             complete_service_task(app_id, task_id, connector, result)
             log.info("connector %s completed service task %s of application %s (attempt %s)",
                      name, row.element, app_id, attempts)
+            _count_call(name, "completed")
             return "completed"
         except Exception as exc:  # noqa: BLE001 - every failure counts as an attempt
             db.session.rollback()
@@ -102,6 +103,7 @@ def run_service_task(timer_id: int, token: str | None = None) -> str:
                     incidents.open_service_incident(row, error)
                 log.warning("service task %s of application %s: incident after %s attempts: %s",
                             row.element, app_id, attempts, error)
+                _count_call(name, "incident")
                 return "incident"
             delay = float(delays[min(attempts - 1, len(delays) - 1)]) if delays else 0.0
             timers.release(timer_id, runner, due_at=utcnow() + timedelta(seconds=delay), error=error,
@@ -109,7 +111,14 @@ def run_service_task(timer_id: int, token: str | None = None) -> str:
             db.session.commit()
             log.warning("connector %s failed for application %s (attempt %s of %s), retry in %ss: %s",
                         name, app_id, attempts, limit, delay, error)
+            _count_call(name, "retry")
             return "retry"
+
+
+def _count_call(connector: str, outcome: str) -> None:
+    from engine import metrics
+
+    metrics.CONNECTOR_CALLS.labels(connector=connector, outcome=outcome).inc()
 
 
 def _task_data(app, task_id: str) -> dict:

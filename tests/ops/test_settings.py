@@ -64,6 +64,8 @@ def test_a_bad_setting_is_named():
         load({"NOTIFY_RETRY_DELAYS": "300,soon"})
     with pytest.raises(SettingsError, match="NOTIFY_PROVIDERS"):
         load({"NOTIFY_PROVIDERS": "sms"})
+    with pytest.raises(SettingsError, match="UPLOAD_KINDS.*gif"):
+        load({"UPLOAD_KINDS": "pdf,gif"})
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):

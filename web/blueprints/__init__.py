@@ -7,6 +7,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public)
     from web.blueprints.health import bp as health; app.register_blueprint(health)  # noqa: E702,I001
+    from web.blueprints.metrics import bp as metrics; app.register_blueprint(metrics)  # noqa: E702,I001
     from web.blueprints.auth import bp as auth; app.register_blueprint(auth)  # noqa: E702,I001
     from web.blueprints.citizen import bp as citizen; app.register_blueprint(citizen)  # noqa: E702,I001
     from web.blueprints.staff import bp as staff; app.register_blueprint(staff)  # noqa: E702,I001

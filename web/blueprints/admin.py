@@ -49,7 +49,8 @@ LEVELS = ("ministry", "province", "district")
 AUDIT_PAGE = 50
 # pages a user who must change their password may still open
 _OPEN_WHEN_MUST_CHANGE = {"admin.change_password", "admin.setup", "auth.logout", "auth.login", "static",
-                          "health.healthz", "health.readyz"}
+                          "health.healthz", "health.readyz",
+                          "metrics.metrics"}
 
 
 def _clear_web_caches() -> None:

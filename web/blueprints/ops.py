@@ -87,3 +87,66 @@ def fire_timer(timer_id: int):
         flash(_("Timer fired: %(elements)s", elements=", ".join(fired)) if fired
               else _("The timer was no longer waiting."), "success" if fired else "error")
     return redirect(url_for("ops.timers"))
+
+
+# ---- the national operations console (administrators) ---------------------------------------------------
+
+def _ids(name: str) -> list[int]:
+    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+
+
+@bp.get("/ops/console")
+@roles_required("admin")
+def console():
+    """Incidents and failed messages of every centre (filters: centre, kind, channel), failed jobs."""
+    from engine import console as national
+    from engine.models import Centre
+
+    actor = current_actor()
+    centre = request.args.get("centre") or None
+    kind = request.args.get("kind") or None
+    channel = request.args.get("channel") or None
+    try:
+        jobs = national.failed_jobs(current_app.config.get("REDIS_URL", ""))
+        jobs_error = None
+    except Exception as exc:  # noqa: BLE001 - Redis down: the page still shows the database's view
+        jobs, jobs_error = [], str(exc)
+    from engine.db import db
+
+    return render_template(
+        "ops/console.html", incidents=national.incidents(actor, centre, kind),
+        messages=national.failed_messages(actor, centre, channel), jobs=jobs, jobs_error=jobs_error,
+        centres=db.session.query(Centre).order_by(Centre.id).all(),
+        filters={"centre": centre or "", "kind": kind or "", "channel": channel or ""})
+
+
+@bp.post("/ops/console/retry")
+@roles_required("admin")
+def console_retry():
+    from engine import console as national
+
+    done = national.retry_many(current_actor(), _ids("incident"), _ids("message"))
+    if not done["incidents"] and not done["messages"]:
+        flash(_("Choose at least one incident or message to retry."), "error")
+    else:
+        flash(_("Retrying %(incidents)s incidents and %(messages)s messages.", incidents=done["incidents"],
+                messages=done["messages"]), "success")
+    return redirect(url_for("ops.console", **{k: v for k, v in request.args.items() if v}))
+
+
+@bp.post("/ops/console/jobs/requeue")
+@roles_required("admin")
+def console_requeue():
+    from engine import console as national
+
+    url = current_app.config.get("REDIS_URL", "")
+    if not url:
+        flash(_("Background jobs run in this process: there is no job queue."), "error")
+    else:
+        try:
+            count = national.requeue_failed_jobs(url)
+        except Exception:  # noqa: BLE001 - Redis down
+            flash(_("The job queue (Redis) cannot be reached."), "error")
+        else:
+            flash(_("%(count)s failed jobs were put back on their queues.", count=count), "success")
+    return redirect(url_for("ops.console"))
