@@ -138,8 +138,10 @@ def start(service_id: str, locale: str = "lo"):
 class Recorder:
     """A tiny HTTP service on 127.0.0.1: answers `statuses` in order (then 200) and records every request."""
 
-    def __init__(self, statuses=(), body=None):
+    def __init__(self, statuses=(), body=None, gate: threading.Event | None = None):
         self.statuses = list(statuses)
+        self.gate = gate  # when given, every answer waits until it is set
+        self.arrived = threading.Event()
         self.body = body if body is not None else {"ok": True}
         self.requests: list[dict] = []
         self.lock = threading.Lock()
@@ -149,6 +151,9 @@ class Recorder:
             def do_POST(self):  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
+                recorder.arrived.set()
+                if recorder.gate is not None:
+                    recorder.gate.wait(60)
                 with recorder.lock:
                     status = recorder.statuses.pop(0) if recorder.statuses else 200
                     recorder.requests.append({"path": self.path, "headers": dict(self.headers),
@@ -180,11 +185,13 @@ class Recorder:
 def http_server():
     servers = []
 
-    def factory(statuses=(), body=None):
-        server = Recorder(statuses, body)
+    def factory(statuses=(), body=None, gate=None):
+        server = Recorder(statuses, body, gate)
         servers.append(server)
         return server
 
     yield factory
     for server in servers:
+        if server.gate is not None:
+            server.gate.set()
         server.close()
