@@ -16,6 +16,8 @@ import hashlib
 import hmac
 import json
 import re
+import threading
+from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 from uuid import UUID
@@ -233,17 +235,43 @@ def build_fields(app: Application, definition: dict, number: str, issued_at: dat
     }
 
 
+_TEMPLATES_MAX = 256
+_templates: OrderedDict[str, object] = OrderedDict()
+_templates_lock = threading.Lock()
+_env: SandboxedEnvironment | None = None
+
+
+def compiled_template(text: str):
+    """The template compiled once per process and text (a published version's template never changes, so
+    this is once per service version). Raises TemplateSyntaxError like `from_string`."""
+    global _env
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    with _templates_lock:
+        hit = _templates.get(key)
+        if hit is not None:
+            _templates.move_to_end(key)
+            return hit
+        if _env is None:
+            _env = sandbox()
+        env = _env
+    template = env.from_string(text)
+    with _templates_lock:
+        _templates[key] = template
+        while len(_templates) > _TEMPLATES_MAX:
+            _templates.popitem(last=False)
+    return template
+
+
 def render_body(template_text: str | None, fields: dict) -> tuple[str, str | None]:
     """(HTML, error): the service's template rendered in the sandbox; on any error, the default template."""
-    env = sandbox()
     if template_text:
         try:
-            return env.from_string(template_text).render(**fields), None
+            return compiled_template(template_text).render(**fields), None
         except (TemplateError, ArithmeticError, TypeError, ValueError, KeyError, AttributeError,
                 RecursionError) as exc:
             error = f"{type(exc).__name__}: {exc}"
-            return env.from_string(default_template()).render(**fields), error
-    return env.from_string(default_template()).render(**fields), None
+            return compiled_template(default_template()).render(**fields), error
+    return compiled_template(default_template()).render(**fields), None
 
 
 def issue(app: Application, definition: dict, actor: Actor = SYSTEM, *, kind: str = CERTIFICATE,
