@@ -100,7 +100,8 @@ def _status_statement():
             select(Application.id, Application.tracking_code, Application.status, Application.milestone,
                    Application.submitted_at, Application.due_date, Application.completed_at,
                    Application.service_version_id, Application.centre_id, Centre.name_lo, Centre.name_en,
-                   Service.name_lo, Service.name_en, MilestoneEvent.milestone, MilestoneEvent.at)
+                   Service.name_lo, Service.name_en, MilestoneEvent.milestone, MilestoneEvent.at,
+                   Application.version, Application.updated_at)
             .join(Centre, Centre.id == Application.centre_id).join(Service, Service.id == Application.service_id)
             .outerjoin(MilestoneEvent, MilestoneEvent.application_id == Application.id)
             .where(Application.tracking_code == bindparam("code")).order_by(MilestoneEvent.id)
@@ -159,6 +160,9 @@ def public_status(code: str) -> dict | None:
         "due_date": due_date,
         "completed_at": completed_at,
         "overdue": bool(due_date and not closed and due_date < local_today()),
+        # validators for conditional requests (the web layer pops them): every command bumps the version
+        "_version": rows[0][15],
+        "_updated_at": rows[0][16],
     }
 
 

@@ -500,10 +500,16 @@ def reject_task(actor, task_id, body):
            tag="status", response=s.PublicStatus, auth=False, errors=(404, 429), limit=_status_limit)
 def get_status(code):
     """The same fields as the status page; no personal data. The code may be typed with spaces or dashes."""
+    from web import conditional
+
     found = queries.public_status(code)
     if found is None:
         raise NotFound(what="tracking code")
-    return json_response(status_payload(found))
+    etag, modified = conditional.validators(found, locale())
+    cached = conditional.not_modified(etag, modified)
+    if cached is not None:
+        return cached
+    return conditional.finish(json_response(status_payload(found)), etag, modified)
 
 
 def _iso(value):
