@@ -26,6 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "centre_closed": ("ສູນນີ້ປິດແລ້ວ, ບໍ່ຮັບຄຳຮ້ອງໃໝ່", "This centre is closed and accepts no new applications"),
     "application_closed": ("ຄຳຮ້ອງນີ້ສິ້ນສຸດແລ້ວ", "This application is already closed"),
     "script_failed": ("ຂັ້ນຕອນອັດຕະໂນມັດ {element} ຜິດພາດ: {detail}", "Automatic step {element} failed: {detail}"),
+    "user_lacks_role": ("{user} ບໍ່ມີໜ້າທີ່ {role} ຂອງວຽກນີ້", "{user} does not hold the office role {role} of this task"),
     "catalogue_invalid": ("ລາຍການບໍລິການມີຂໍ້ຜິດພາດ", "The service catalogue has errors"),
 }
 

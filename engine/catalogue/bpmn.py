@@ -17,6 +17,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.catalogue.confirm import HUMAN_TAGS
 from engine.catalogue.problems import Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -56,6 +57,7 @@ class UserTaskInfo:
     candidate_groups: list[str] = field(default_factory=list)
     assignee: str | None = None
     line: int | None = None
+    kind: str = "userTask"  # userTask | manualTask | task: every one becomes an inbox task
 
 
 @dataclass
@@ -195,7 +197,9 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
     for lane in process.iter(f"{{{BPMN_NS}}}lane"):
         nodes = [ref.text.strip() for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef") if ref.text]
         doc.lanes[lane.get("id")] = {"name": (lane.get("name") or "").strip(), "nodes": nodes,
-                                     "line": lane.sourceline, "process": process.get("id")}
+                                     "line": lane.sourceline, "process": process.get("id"),
+                                     # a lane holding lanes: its tasks take the innermost lane's role
+                                     "parent": lane.find(f"{{{BPMN_NS}}}childLaneSet") is not None}
         for node_id in nodes:
             node_lane[node_id] = lane.get("id")
     for node in process.iter():
@@ -226,7 +230,7 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
             if len(starts) > 1:
                 problems.append(Problem(doc.file, "a subprocess with several start events", "keep one start event",
                                         node.sourceline, node_id))
-        elif tag == "userTask" and executable:
+        elif tag in HUMAN_TAGS and executable:
             groups = node.get(f"{{{CAMUNDA_NS}}}candidateGroups") or ""
             assignee = (node.get(f"{{{CAMUNDA_NS}}}assignee") or "").strip() or None
             for assignment in node.iter(f"{{{ZEEBE_NS}}}assignmentDefinition"):
@@ -241,7 +245,7 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
                                         node.sourceline, node_id, "warning"))
             doc.user_tasks[node_id] = UserTaskInfo(
                 id=node_id, name=(node.get("name") or "").strip(), lane=node_lane.get(node_id), form=_form_of(node),
-                candidate_groups=candidate_groups, assignee=assignee, line=node.sourceline,
+                candidate_groups=candidate_groups, assignee=assignee, line=node.sourceline, kind=tag,
             )
         elif tag == "conditionExpression" and executable and (node.text or "").strip():
             owner = node.getparent()

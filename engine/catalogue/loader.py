@@ -11,7 +11,7 @@ from engine.catalogue.bpmn import build_specs, read_document
 from engine.catalogue.centres import parse_centres
 from engine.catalogue.forms import parse_form
 from engine.catalogue.problems import Problem
-from engine.catalogue.services import APPLICANT, cross_check, definition, parse_service
+from engine.catalogue.services import APPLICANT, SUPERVISOR, cross_check, definition, parse_service
 from engine.catalogue.yamlio import YamlError, line_of, load_yaml
 
 
@@ -181,7 +181,7 @@ def _check_centre_services(cat: Catalogue) -> None:
             bundle = cat.services.get(offered["id"])
             if bundle is None:
                 continue
-            needed = {t["role"] for t in bundle.definition["tasks"].values()} - {APPLICANT, ""}
+            needed = {t["role"] for t in bundle.definition["tasks"].values()} - {APPLICANT, SUPERVISOR, ""}
             missing = sorted(needed - covered)
             if missing:
                 cat.problems.append(Problem(

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from engine.catalogue.bpmn import BpmnDocument
+from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
 from engine.catalogue.problems import Problem, check_text
 from engine.catalogue.yamlio import line_of
 
@@ -12,6 +13,8 @@ MILESTONES = ("received", "in_review", "returned", "approved", "payment", "ready
 SECTORS = ("administration", "land", "public_security", "tourism_culture", "commerce", "public_works",
            "home_affairs")
 APPLICANT = "applicant"  # the built-in role of the citizen's lane
+SUPERVISOR = "supervisor"  # where a task goes that no lane or candidateGroups routes (docs/ENGINE.md)
+KIND_WORDS = {"userTask": "user task", "manualTask": "manual task", "task": "task"}
 
 
 def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict | None:
@@ -107,6 +110,8 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
         doc_file = next(d.file for d in docs if lane_id in d.lanes)
         if lane["process"] not in executable:
             continue
+        if lane.get("parent") and lane_id not in service["lanes"] and lane["name"] not in service["lanes"]:
+            continue  # a lane of lanes needs no role of its own
         role = service["lanes"].get(lane_id) or service["lanes"].get(lane["name"])
         if role is None and (lane["name"] in roles or lane["name"] == APPLICANT):
             role = lane["name"]
@@ -132,19 +137,26 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
                 problems.append(Problem(d.file, f"candidateGroups {info.candidate_groups} name no known office role",
                                         f"use one of: {', '.join(sorted(roles))}", info.line, tid))
             role = role or lane_roles.get(info.lane or "")
+            kind = KIND_WORDS.get(info.kind, "task")
             if role is None and info.lane is None:
-                problems.append(Problem(d.file, f"user task {info.name or tid!r} is in no lane and has no candidateGroups",
-                                        "put the task in a lane of its office", info.line, tid))
-            if not info.form:
+                role = SUPERVISOR
+                problems.append(Problem(
+                    d.file, f"{kind} {info.name or tid!r} is in no lane and has no candidateGroups: it goes to the "
+                            "inbox of the centre's supervisor", "put the task in the lane of its office",
+                    info.line, tid, "warning"))
+            form = info.form
+            if not form and info.kind != "userTask":
+                form = CONFIRM_FORM_ID  # the clerk confirms the work is done
+            elif not form:
                 problems.append(Problem(d.file, f"user task {info.name or tid!r} has no form",
                                         "set camunda:formKey (or formJsonSchemaFilename) to a form id", info.line, tid))
-            elif info.form not in forms:
-                problems.append(Problem(d.file, f"user task {info.name or tid!r} names unknown form {info.form!r}",
-                                        f"add forms/{info.form}.yaml", info.line, tid))
+            elif form not in forms:
+                problems.append(Problem(d.file, f"{kind} {info.name or tid!r} names unknown form {form!r}",
+                                        f"add forms/{form}.yaml", info.line, tid))
             label = service["labels"].get(tid)
-            if label is None and info.form in forms:
-                label = forms[info.form]["title"]
-            tasks[tid] = {"name": label or {"lo": info.name or tid, "en": info.name or tid}, "form": info.form,
+            if label is None and form in forms:
+                label = forms[form]["title"]
+            tasks[tid] = {"name": label or {"lo": info.name or tid, "en": info.name or tid}, "form": form,
                           "role": role or "", "lane": info.lane, "assignee": info.assignee}
     for milestone in service["milestones"]:
         for element in milestone["elements"]:
@@ -166,7 +178,8 @@ def definition(service: dict, tasks: dict, forms: dict, bpmn_files: list[str]) -
     return {
         **clean,
         "tasks": tasks,
-        "forms": {fid: forms[fid] for fid in sorted(used) if fid in forms},
+        "forms": {fid: forms[fid] if fid in forms else confirmation_form() for fid in sorted(used)
+                  if fid in forms or fid == CONFIRM_FORM_ID},
         "element_milestones": element_milestone,
         "bpmn_files": sorted(bpmn_files),
     }

@@ -16,6 +16,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.catalogue.bpmn import specs_from_xml
+from engine.runtime.failures import explain
 
 MAX_STEPS = 300
 MAX_SECONDS = 15.0  # a whole dry run; each script has the sandbox's own limits
@@ -81,7 +82,21 @@ def _element(task) -> str | None:
 
 def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None = None,
         application: dict | None = None, script_engine=None) -> DryRun:
-    """Run the service in memory. `decisions`: {task id: decision value} for the first visit of each task."""
+    """Run the service in memory. `decisions`: {task id: decision value} for the first visit of each task.
+
+    The steps are the runtime's own (engine.runtime.steps, readmodel): specs wired as for a real case, tasks
+    completed as a clerk completes them (a failing gateway fails the step the same way), the public
+    milestone moved by the same rule, inbox routing from the same task table, and timers fired by letting the
+    clock pass to the next one (intermediate, event-based gateway and, when nothing else can move, boundary
+    timers). Only persistence is left out: nothing is written to the database.
+    """
+    from types import SimpleNamespace
+
+    from engine.catalogue.services import SUPERVISOR
+    from engine.runtime import readmodel, steps
+    from engine.runtime.failures import StepFailed, describe
+    from engine.runtime.specs import wire
+
     if script_engine is None:
         from engine.runtime.specs import script_engine as shared
 
@@ -89,36 +104,55 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
     decisions = dict(decisions or {})
     result = DryRun()
     try:
-        spec, subprocess_specs = specs_from_xml(bpmn, definition["process"])
+        spec, subprocess_specs = wire(*specs_from_xml(bpmn, definition["process"]))
     except ValueError as exc:
-        result.outcome, result.error = "error", str(exc)
+        result.outcome, result.error = "error", explain(exc)
         return result
     choices = decision_choices(definition)
     tasks_meta = definition.get("tasks", {})
-    element_milestones = definition.get("element_milestones", {})
     labels = {m["id"]: m["label"] for m in definition.get("milestones", [])}
-    current = {"milestone": None}
+    case = SimpleNamespace(milestone=None)  # what readmodel's milestone rule reads and moves
     visits: dict[str, int] = {}
+    names = {}
+    seen_ready: set[str] = set()
 
-    def note(element: str, kind: str, name: str, **extra) -> None:
-        step = {"element": element, "kind": kind, "name": name, **extra}
-        milestone = element_milestones.get(element)
-        if milestone and milestone != current["milestone"]:
-            current["milestone"] = milestone
-            step["milestone"] = milestone
-            result.milestones.append({"id": milestone, "label": labels.get(milestone, {}), "element": element})
-        result.steps.append(step)
-
-    def did_complete(task) -> None:
-        element = _element(task)
-        if element and not (task.task_spec.manual):
-            extra = {}
-            event = getattr(task.task_spec, "event_definition", None)
-            if isinstance(event, TimerEventDefinition):
-                extra["timer"] = str(event.expression).strip("'\"")
-            note(element, type(task.task_spec).__name__, getattr(task.task_spec, "bpmn_name", None) or "", **extra)
+    def record(reached: list[str], workflow, first: dict | None = None) -> None:
+        """Steps and milestones for the elements one engine step reached, as the read model would see them."""
+        ready = {str(t.id): t for t in readmodel.ready_user_tasks(workflow)}
+        # as readmodel.sync: a task that became ready counts as reached (its inbox row is created now)
+        fresh = [readmodel.bpmn_id(t) for tid, t in ready.items() if tid not in seen_ready]
+        seen_ready.update(ready)
+        entered = readmodel.milestones_entered(case, definition, workflow, [*reached, *fresh], ready)
+        for i, element in enumerate(reached):
+            if element not in names:
+                continue  # SpiffWorkflow's own Start/End tasks
+            info = names[element]
+            step = {"element": element, "kind": info["kind"], "name": info["name"]}
+            if "timer" in info:
+                step["timer"] = info["timer"]
+            if i == 0 and first:
+                step.update(first)  # the task the clerk completed (its loop shares its id)
+            result.steps.append(step)
+        for milestone in entered:
+            hit = next((s for s in reversed(result.steps) if definition.get("element_milestones", {}).get(
+                s["element"]) == milestone), result.steps[-1] if result.steps else None)
+            if hit is not None:
+                hit.setdefault("milestone", milestone)
+            result.milestones.append({"id": milestone, "label": labels.get(milestone, {}),
+                                      "element": hit["element"] if hit else ""})
 
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
+    for process in [spec, *subprocess_specs.values()]:
+        for task_spec in process.task_specs.values():
+            element = getattr(task_spec, "bpmn_id", None)
+            # a loop or multi-instance task shares its bpmn id with its inner (manual) task: name the outer kind
+            if element and not (task_spec.manual and element in names):
+                extra = {}
+                event = getattr(task_spec, "event_definition", None)
+                if isinstance(event, TimerEventDefinition):
+                    extra["timer"] = str(event.expression).strip("'\"")
+                names[element] = {"kind": type(task_spec).__name__, "name": getattr(task_spec, "bpmn_name", None)
+                                  or "", **extra}
     initial = {**(application if application is not None else sample_answers(
         definition.get("forms", {}).get(definition.get("application_form") or ""))),
         "fee_amount": definition.get("fee", {}).get("amount", 0), "centre_id": "dry_run",
@@ -126,7 +160,9 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(initial)
     try:
-        workflow.do_engine_steps(did_complete_task=did_complete)
+        reached: list[str] = []
+        steps.run(workflow, reached)
+        record(reached, workflow)
         deadline = time.monotonic() + MAX_SECONDS
         for _ in range(MAX_STEPS):
             if workflow.is_completed():
@@ -134,13 +170,13 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
             if time.monotonic() > deadline:
                 result.outcome = "too_long"
                 break
-            ready = workflow.get_tasks(state=TaskState.READY, manual=True)
+            ready = readmodel.ready_user_tasks(workflow)
             if not ready:
-                if not _fire_timers(workflow):
+                reached = []
+                if not steps.fire_next_timer(workflow, reached):
                     result.outcome = "waiting"
                     break
-                workflow.refresh_waiting_tasks()
-                workflow.do_engine_steps(did_complete_task=did_complete)
+                record(reached, workflow)
                 continue
             task = ready[0]
             element = _element(task)
@@ -154,36 +190,23 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
                 result.decisions_used.setdefault(element, answers["decision"])
                 if answers["decision"] in ("return", "reject"):
                     answers["reason"] = "ຕົວຢ່າງ"
-            note(element, "UserTask", task.task_spec.bpmn_name or "", role=meta.get("role", ""),
-                 form=meta.get("form"), task_name=meta.get("name") or {}, decision=answers.get("decision"))
-            task.data.update(answers)
-            task.run()
-            workflow.do_engine_steps(did_complete_task=did_complete)
+            reached = []
+            steps.complete(workflow, task, answers, reached)
+            record(reached, workflow, {"kind": "UserTask", "name": task.task_spec.bpmn_name or "",
+                                       "role": meta.get("role") or SUPERVISOR, "form": meta.get("form"),
+                                       "task_name": meta.get("name") or {}, "decision": answers.get("decision")})
         else:
             result.outcome = "too_long"
+    except StepFailed as failed:
+        result.outcome, result.error = "error", f"{failed.element}: {failed.detail}"
+        return result
     except SpiffWorkflowException as exc:
-        task = getattr(exc, "task", None)
-        cause = getattr(exc, "exception", None) or exc.__cause__ or exc
-        result.outcome = "error"
-        result.error = f"{_element(task) if task is not None else '?'}: {getattr(cause, 'detail', None) or cause}"
+        failed = describe(exc)
+        result.outcome, result.error = "error", f"{failed.element}: {failed.detail}"
         return result
     except Exception as exc:  # noqa: BLE001 - an untrusted process may fail in many ways; report, never crash
-        result.outcome, result.error = "error", str(exc)
+        result.outcome, result.error = "error", explain(exc)
         return result
     if workflow.is_completed():
-        result.outcome = "rejected" if current["milestone"] == "rejected" else "completed"
+        result.outcome = "rejected" if case.milestone == "rejected" else "completed"
     return result
-
-
-def _fire_timers(workflow) -> bool:
-    """Let waiting intermediate timers fire at once (the dry run does not wait P3D); boundary timers stay."""
-    fired = False
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
-            continue
-        if type(task.task_spec).__name__ == "BoundaryEvent":
-            continue
-        task._set_internal_data(event_fired=True)
-        fired = True
-    return fired

@@ -19,6 +19,7 @@ from engine.models.application import CLOSED_STATUSES, TASK_READY
 from engine.models.designer import VersionMigration
 from engine.models.workflow import WorkflowState, WorkflowTaskState
 from engine.runtime import readmodel, store
+from engine.runtime.failures import explain
 from engine.runtime.specs import compiled
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
@@ -101,7 +102,7 @@ def migrate_application(app: Application, new, centre: Centre, actor: Actor) -> 
     try:
         workflow.do_engine_steps(did_complete_task=lambda t: reached.append(readmodel.bpmn_id(t)))
     except Exception as exc:  # noqa: BLE001 - the moved workflow must run; otherwise it stays where it was
-        return f"the process does not run on version {new.number}: {exc}"
+        return f"the process does not run on version {new.number}: {explain(exc)}"
     # rewrite the stored state from scratch: every task now names a spec of the new version
     db.session.execute(delete(WorkflowTaskState).where(WorkflowTaskState.application_id == app.id))
     db.session.execute(delete(WorkflowState).where(WorkflowState.application_id == app.id))
@@ -163,7 +164,7 @@ def migrate(centre_id: str, service_id: str, from_version_id: int, actor: Actor,
             refused[str(app_id)] = exc.message(actor.locale)
         except Exception as exc:  # noqa: BLE001 - report per application, keep the others going
             db.session.rollback()
-            refused[str(app_id)] = f"{type(exc).__name__}: {exc}"
+            refused[str(app_id)] = explain(exc)
         finally:
             store.forget(app_id)
     run = VersionMigration(service_id=service_id, centre_id=centre_id, from_version_id=from_version_id,

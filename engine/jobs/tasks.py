@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 
 from engine.jobs.context import job_context
+from engine.runtime.failures import explain
 
 log = logging.getLogger("odsc.jobs")
 
@@ -36,7 +37,7 @@ def fire_timer(timer_id: int, token: str | None = None) -> list[str]:
         except Exception as exc:  # noqa: BLE001 - keep the timer; try again later
             db.session.rollback()
             log.exception("timer %s of application %s failed", timer_id, app_id)
-            timers.release(timer_id, runner, due_at=utcnow() + timedelta(seconds=30), error=str(exc))
+            timers.release(timer_id, runner, due_at=utcnow() + timedelta(seconds=30), error=explain(exc))
             db.session.commit()
             return []
         # still there (not yet due by the engine's clock): free it, look again a little later
@@ -75,7 +76,7 @@ def run_service_task(timer_id: int, token: str | None = None) -> str:
             return "completed"
         except Exception as exc:  # noqa: BLE001 - every failure counts as an attempt
             db.session.rollback()
-            error = exc.message("en") if isinstance(exc, DomainError) else str(exc) or exc.__class__.__name__
+            error = explain(exc)
             if isinstance(exc, DomainError) and exc.code in ("task_not_ready", "application_closed"):
                 timers.drop(timer_id)  # the task is not waiting any more: nothing to call
                 db.session.commit()

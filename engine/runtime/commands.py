@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import events
 from engine.audit import Actor, record
+from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
 from engine.catalogue.forms import validate_answers
 from engine.catalogue.services import APPLICANT
 from engine.db import db, is_postgres
@@ -22,7 +23,7 @@ from engine.errors import Conflict, DomainError, Forbidden, InvalidData, NotAllo
 from engine.jobs import hooks as job_hooks
 from engine.models import Application, Centre, CentreService, Service, Task, User
 from engine.models.application import CLOSED_STATUSES, TASK_READY
-from engine.runtime import readmodel, store
+from engine.runtime import failures, readmodel, steps, store
 from engine.runtime.specs import CompiledService, compiled
 from engine.tracking import new_code
 from engine.workdays import calendar
@@ -69,21 +70,24 @@ def _workflow(app: Application, service: CompiledService):
     return store.load(app.id, service)
 
 
-def _advance(workflow, app: Application, reached: list[str]) -> None:
-    """Run engine steps; a failing script or condition becomes an incident on the application."""
-    def did_complete(task):
-        reached.append(readmodel.bpmn_id(task))
+def _advance(workflow, app: Application, reached: list[str], *, person: bool = False) -> None:
+    """Run engine steps.
 
+    After a person's action (`person=True`: starting, completing a task) a failing gateway, script or
+    condition raises `failures.StepFailed`, so the surrounding transaction rolls back whole and the person's
+    task stays ready and claimed as it was. After automatic work (a timer, a service task, a retry) there is
+    nobody to tell: the failure becomes an incident on the application, naming the element by id and name.
+    """
     try:
-        workflow.do_engine_steps(did_complete_task=did_complete)
+        steps.run(workflow, reached)
         app.incident = None
     except SpiffWorkflowException as exc:
-        cause = getattr(exc, "exception", None) or exc.__cause__ or exc
-        detail = getattr(cause, "detail", None) or str(cause)
-        task = getattr(exc, "task", None)
-        element = readmodel.bpmn_id(task) if task is not None else "?"
-        app.incident = DomainError("script_failed", element=element, detail=detail).message("en")
-        events.emit("incident", application_id=app.id, element=element, detail=detail)
+        failed = failures.describe(exc)
+        if person:
+            raise failed from exc
+        app.incident = DomainError("script_failed", element=failed.params["element"],
+                                   detail=failed.detail).message("en")
+        events.emit("incident", application_id=app.id, element=failed.element, detail=failed.detail)
 
 
 def _finish(app: Application, service: CompiledService, workflow, before: dict | None, reached: list[str],
@@ -95,7 +99,8 @@ def _finish(app: Application, service: CompiledService, workflow, before: dict |
 
     after_step(app, service.definition, workflow, actor, completed_task_id)
     prints = store.save(app.id, workflow, before)
-    for milestone in entered:
+    # one message per step: a step that passes several milestones tells the citizen where the case is now
+    for milestone in entered[-1:]:
         events.emit("milestone", application_id=app.id, milestone=milestone)
     db.session.flush()  # bumps app.version (the mapper's version counter)
     db.session.info.setdefault("odsc_after_commit_cache", []).append((app.id, app.version, workflow, prints))
@@ -147,7 +152,7 @@ def start_application(*, service_id: str, centre_id: str, data: dict, actor: Act
                 for task in workflow.get_tasks(state=TaskState.READY):
                     task.data.update(initial)
                 reached: list[str] = []
-                _advance(workflow, app, reached)
+                _advance(workflow, app, reached, person=True)
                 _finish(app, service, workflow, None, reached, actor)
                 record("application.started", actor, f"{service_id} at {centre_id} ({channel})",
                        application_id=app.id, centre_id=centre_id,
@@ -206,7 +211,8 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
         other = db.session.get(User, row.claimed_by_id)
         raise Conflict("claimed_by_other", who=other.full_name or other.username if other else "?")
     service = compiled(app.service_version_id)
-    form = service.definition["forms"].get(row.form_id) or {"id": row.form_id, "fields": []}
+    form = service.definition["forms"].get(row.form_id) or (
+        confirmation_form() if row.form_id == CONFIRM_FORM_ID else {"id": row.form_id, "fields": []})
     data = dict(data or {})
     if action in ("return", "reject"):
         decision = next((f for f in form["fields"] if f["name"] == "decision"), None)
@@ -228,10 +234,9 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
             raise Conflict("task_not_ready") from exc
         if task.state != TaskState.READY:
             raise Conflict("task_not_ready")
-        task.data.update(clean)
-        reached = [readmodel.bpmn_id(task)]
-        task.run()
-        _advance(workflow, app, reached)
+        reached: list[str] = []
+        steps.complete(workflow, task, clean, reached)  # a failing gateway or script raises: nothing is kept
+        app.incident = None
         _finish(app, service, workflow, before, reached, actor, completed_task_id=row.id)
         kind = {"complete": "task.completed", "return": "application.returned", "reject": "application.rejected"}
         record(kind[action], actor, f"{row.bpmn_id}", application_id=app.id, centre_id=app.centre_id,
@@ -310,7 +315,8 @@ def reassign(task_id: str, actor: Actor, to_user_id: int) -> Task:
     if target is None or not target.active or target.centre_id != row.centre_id or target.kind != "staff":
         raise NotFound(what="staff member")
     if row.office_role not in target.role_names:
-        raise InvalidData({"user": f"{target.username} lacks role {row.office_role}"})
+        raise InvalidData({"user": DomainError("user_lacks_role", user=target.full_name or target.username,
+                                               role=row.office_role).message(actor.locale)})
     with transaction():
         before = row.claimed_by_id
         row.claimed_by_id = target.id

@@ -1,10 +1,12 @@
 """Keeping the read models (application status and milestone, task rows) in step with the workflow."""
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine.catalogue.services import APPLICANT
+from engine.catalogue.confirm import CONFIRM_FORM_ID
+from engine.catalogue.services import APPLICANT, SUPERVISOR
 from engine.db import db, utcnow
 from engine.models import Application, MilestoneEvent, Task
 from engine.models.application import (
@@ -28,6 +30,11 @@ def ready_user_tasks(workflow) -> list:
     return [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
 
 
+def _default_form(task) -> str | None:
+    """Versions published before manual and plain tasks were routed have no metadata for them."""
+    return None if isinstance(task.task_spec, UserTask) else CONFIRM_FORM_ID
+
+
 def sync(app: Application, definition: dict, workflow, reached: list[str], *, actor_id: int | None,
          completed_task_id: str | None = None) -> list[str]:
     """Update task rows, milestone and status after a step; return the milestones entered, in order."""
@@ -47,17 +54,12 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
         element = bpmn_id(task)
         info = meta.get(element, {})
         db.session.add(Task(id=tid, application_id=app.id, centre_id=app.centre_id, bpmn_id=element,
-                            office_role=info.get("role") or "", form_id=info.get("form"), state=TASK_READY,
-                            created_at=now, due_date=app.due_date))
+                            office_role=info.get("role") or SUPERVISOR, form_id=info.get("form") or _default_form(task),
+                            state=TASK_READY, created_at=now, due_date=app.due_date))
         reached.append(element)
-    entered = []
-    element_milestones = definition.get("element_milestones", {})
-    for element in reached:
-        milestone = element_milestones.get(element)
-        if milestone and milestone != app.milestone:
-            app.milestone = milestone
-            entered.append(milestone)
-            db.session.add(MilestoneEvent(application_id=app.id, milestone=milestone, at=now))
+    entered = milestones_entered(app, definition, workflow, reached, ready)
+    for milestone in entered:
+        db.session.add(MilestoneEvent(application_id=app.id, milestone=milestone, at=now))
     if workflow.is_completed():
         app.status = REJECTED if app.milestone == "rejected" else COMPLETED
         app.completed_at = app.completed_at or now
@@ -68,6 +70,43 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
     else:
         app.status = IN_PROGRESS
     app.updated_at = now
+    return entered
+
+
+TERMINAL = ("completed", "rejected")
+
+
+def milestones_entered(app, definition: dict, workflow, reached: list[str], ready: dict) -> list[str]:
+    """Move `app.milestone` for the elements this step reached; return the milestones entered, in order.
+
+    `app`: anything with a `milestone` attribute (the Application row, or the dry run's stand-in); `reached`:
+    BPMN ids in the order the step reached them; `ready`: {task id: ready SpiffWorkflow task} after the step.
+
+    The public milestone only moves forward (in the order service.yaml lists the milestones), with one
+    exception: the process really went back, e.g. a case returned for documents and resubmitted. That is
+    told apart from a side path (a non-interrupting escalation or timer branch reaching an earlier step while
+    the main path is further on) by the live tasks after the step: a move back is taken only when no ready
+    task still stands at the current milestone or a later one. A closed milestone (completed, rejected) never
+    changes again, and a completed workflow ends on its end milestone even when its last step was a side path.
+    """
+    element_milestones = definition.get("element_milestones", {})
+    order = {m["id"]: i for i, m in enumerate(definition.get("milestones", []))}
+    rank = lambda m: order.get(m, -1)  # noqa: E731 - a one-line key
+    live = [element_milestones.get(bpmn_id(t)) for t in ready.values()]
+    entered: list[str] = []
+    for element in reached:
+        milestone = element_milestones.get(element)
+        current = app.milestone
+        if not milestone or milestone == current or current in TERMINAL:
+            continue
+        if current is not None and rank(milestone) < rank(current) and milestone not in TERMINAL:
+            if any(m is not None and rank(m) >= rank(current) for m in live):
+                continue  # a side path: the main path is still at the current step or further on
+        app.milestone = milestone
+        entered.append(milestone)
+    if workflow.is_completed() and app.milestone not in TERMINAL and "completed" in order:
+        app.milestone = "completed"
+        entered.append("completed")
     return entered
 
 

@@ -5,6 +5,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+
 from engine.catalogue.bpmn import specs_from_xml
 from engine.db import db
 from engine.errors import NotFound
@@ -45,13 +47,32 @@ def compiled(version_id: int) -> CompiledService:
     row = db.session.get(ServiceVersion, version_id)
     if row is None:
         raise NotFound(what=f"service version {version_id}")
-    spec, subprocess_specs = specs_from_xml(row.bpmn, row.definition["process"])
+    spec, subprocess_specs = wire(*specs_from_xml(row.bpmn, row.definition["process"]))
     item = CompiledService(row.id, row.service_id, row.number, row.definition, spec, subprocess_specs)
     with _lock:
         _cache[version_id] = item
         while len(_cache) > _MAX:
             _cache.popitem(last=False)
     return item
+
+
+def wire(spec, subprocess_specs: dict):
+    """Connect what SpiffWorkflow connects only while a workflow runs, as its own serializer does on restore.
+
+    A standard loop or multi-instance task connects its inner task's `completed_event` to `merge_child` when it
+    creates the first instance, on the (shared) spec object, not in any task's state. A workflow restored in a
+    process whose spec never ran that loop would complete an instance without merging it: no next iteration,
+    no ready task, no error. SpiffWorkflow's `BpmnProcessSpecConverter.from_dict` makes the same connections;
+    we parse specs from the stored BPMN instead of restoring them, so we make them here, once per parse, for
+    the main process and every called or embedded process. Returns its arguments.
+    """
+    for process in [spec, *subprocess_specs.values()]:
+        for task_spec in list(process.task_specs.values()):
+            if isinstance(task_spec, LoopTask):
+                child = process.task_specs.get(task_spec.task_spec)
+                if child is not None and not child.completed_event.is_connected(task_spec.merge_child):
+                    child.completed_event.connect(task_spec.merge_child)
+    return spec, subprocess_specs
 
 
 def clear() -> None:

@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select
 
 from engine.db import db
@@ -35,8 +36,23 @@ _cache: OrderedDict[int, tuple[int, BpmnWorkflow, dict]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+_SETTLED = TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
+
+
 def fingerprint(task) -> tuple:
-    return (task.state, task.last_state_change, len(task._children), task.triggered)
+    """What a save compares to find the tasks it must write.
+
+    State, last change, children and `triggered` catch what running a task does. A live task's data and
+    internal data change too without any of those changing: a multi-instance or loop task merges each
+    finished instance into its own data and its `merged` list while it stays STARTED. Missing that write
+    loses every instance's answer but the last one after a restore, so live tasks also carry a digest of
+    both. Settled tasks are never changed again, and skipping their digests keeps the save's cost flat
+    however long the history is.
+    """
+    base = (task.state, task.last_state_change, len(task._children), task.triggered)
+    if task.state & _SETTLED:
+        return base
+    return (*base, hash(repr(task.data)), hash(repr(task.internal_data)))
 
 
 class Snapshot(dict):

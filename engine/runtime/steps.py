@@ -1,0 +1,81 @@
+"""The engine steps every path runs: a real command, a timer job, and the designer's dry run.
+
+Keeping them in one place is what makes the dry run trustworthy: it completes tasks, runs the engine, moves
+the public milestone and fires timers with exactly the functions a real case uses; only persistence differs.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.runtime import failures, readmodel
+
+
+def run(workflow, reached: list[str]) -> None:
+    """Run every engine step that needs no person; append the BPMN id of each completed element to `reached`.
+
+    Raises SpiffWorkflowException when a gateway, script or condition fails (callers decide what that means)."""
+    workflow.do_engine_steps(did_complete_task=lambda task: reached.append(readmodel.bpmn_id(task)))
+
+
+def complete(workflow, task, answers: dict, reached: list[str]) -> None:
+    """A person completes a ready task with `answers`, then the engine runs on.
+
+    Raises failures.StepFailed (nothing of the caller's transaction may be kept) when the process fails."""
+    task.data.update(answers)
+    reached.append(readmodel.bpmn_id(task))
+    try:
+        task.run()  # may evaluate a loop's completion condition
+        run(workflow, reached)
+    except SpiffWorkflowException as exc:
+        raise failures.describe(exc) from exc
+
+
+def earliest_timer(workflow) -> datetime | None:
+    """When the first waiting timer of the workflow is due (naive UTC), or None."""
+    from engine.timers import waiting_timers
+
+    dues = [due for _element, due in waiting_timers(workflow).values()]
+    return min(dues) if dues else None
+
+
+def move_clock(workflow, by: timedelta) -> None:
+    """Time passes for this workflow: every waiting timer's stored due time moves `by` into the past.
+
+    SpiffWorkflow keeps each timer's due time in the task (`event_value`) and compares it with the wall clock;
+    moving those values is how the dry run lets P3D pass at once and fires a timer behind an event-based
+    gateway, a boundary timer or a cycle exactly as the real ticker would when the time comes."""
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        value = task._get_internal_data("event_value")
+        if value is None:
+            continue
+        if isinstance(value, dict) and value.get("next"):
+            task._set_internal_data(event_value={**value, "next": _earlier(value["next"], by)})
+        elif isinstance(value, str):
+            task._set_internal_data(event_value=_earlier(value, by))
+
+
+def _earlier(value: str, by: timedelta) -> str:
+    from engine.timers import _as_utc
+
+    try:
+        when = _as_utc(value)
+    except Exception:  # noqa: BLE001 - not a date (an unevaluated expression): leave it to SpiffWorkflow
+        return value
+    if when is None:
+        return value
+    return (when.replace(tzinfo=UTC) - by).isoformat()
+
+
+def fire_next_timer(workflow, reached: list[str]) -> bool:
+    """Let time pass until the first waiting timer is due, fire it and run on. False if no timer waits."""
+    due = earliest_timer(workflow)
+    if due is None:
+        return False
+    now = datetime.now(UTC).replace(tzinfo=None)
+    move_clock(workflow, max(due - now, timedelta(0)) + timedelta(seconds=1))
+    workflow.refresh_waiting_tasks()
+    run(workflow, reached)
+    return True
