@@ -288,6 +288,29 @@ def run_sequential(server: Server, backend: str, count: int) -> None:
     run_loops(client, backend, document)
 
 
+def storage(url: str) -> None:
+    """PostgreSQL bytes per application after the run (every application went the whole journey), by table:
+    heap + indexes + TOAST, so what an operator's disk holds."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        apps = conn.execute("SELECT count(*), count(*) FILTER (WHERE status IN ('completed', 'rejected')) "
+                            "FROM application").fetchone()
+        rows = conn.execute("""
+            SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind = 'r'
+              AND c.relname IN ('application', 'task', 'workflow_state', 'workflow_task_state', 'audit_event',
+                                'milestone_event', 'notification', 'idempotency_key', 'issued_certificate',
+                                'due_timer')
+            ORDER BY 2 DESC""").fetchall()
+    total = sum(size for _name, size in rows)
+    emit(bench="http", backend="postgresql", phase="storage", applications=apps[0], finished=apps[1],
+         bytes_per_application=round(total / max(1, apps[0])),
+         by_table={name: round(size / max(1, apps[0])) for name, size in rows}, target_bytes_max=16 * 1024,
+         note="pg_total_relation_size (heap, indexes, TOAST) / applications; includes the loop application")
+
+
 def run_loops(client: Client, backend: str, document: dict, marks=(1, 10, 100), repeats: int = 15) -> None:
     """Latency of one return step after 1, 10 and 100 return-for-documents loops of one application."""
     status, app, _h, _t = client.call("POST", "/api/v1/applications", {
@@ -374,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 if shape == "single":
                     run_sequential(server, backend, args.applications)
+                    if backend == "postgresql":
+                        storage(url)
                 else:
                     run_concurrent(server, backend, args.applications)
             finally:

@@ -18,6 +18,8 @@ import hashlib
 import hmac
 import json
 import re
+import threading
+from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 from uuid import UUID
@@ -244,19 +246,50 @@ def build_fields(app: Application, definition: dict, number: str, issued_at: dat
     }
 
 
+_TEMPLATES_MAX = 256
+_templates: OrderedDict[str, object] = OrderedDict()
+_templates_lock = threading.Lock()
+_env: LimitedEnvironment | None = None
+
+
+def _environment() -> LimitedEnvironment:
+    """One limited sandbox per process: compiled templates belong to the environment that compiled them."""
+    global _env
+    with _templates_lock:
+        if _env is None:
+            _env = sandbox()
+        return _env
+
+
+def compiled_template(text: str):
+    """The template compiled once per process and text (a published version's template never changes, so
+    this is once per service version). Raises TemplateSyntaxError like `from_string`."""
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    with _templates_lock:
+        hit = _templates.get(key)
+        if hit is not None:
+            _templates.move_to_end(key)
+            return hit
+    template = _environment().from_string(text)
+    with _templates_lock:
+        _templates[key] = template
+        while len(_templates) > _TEMPLATES_MAX:
+            _templates.popitem(last=False)
+    return template
+
+
 def render_body(template_text: str | None, fields: dict) -> tuple[str, str | None]:
-    """(HTML, error): the service's template rendered in the sandbox, under the scripts' time and memory
-    limits, from a copy of `fields` (what is signed is computed here, never by the template); on any error
-    or exceeded limit, the default template."""
-    env = sandbox()
+    """(HTML, error): the service's template (compiled once per text) rendered in the sandbox, under the
+    scripts' time and memory limits, from a copy of `fields` (what is signed is computed here, never by the
+    template); on any error or exceeded limit, the default template."""
     if template_text:
         try:
-            return render_limited(env, template_text, copy.deepcopy(fields)), None
+            return render_limited(_environment(), compiled_template(template_text), copy.deepcopy(fields)), None
         except (TemplateError, TemplateLimit, ArithmeticError, TypeError, ValueError, KeyError, AttributeError,
                 RecursionError, MemoryError, OverflowError) as exc:
             error = f"{type(exc).__name__}: {exc}"
-            return render_limited(env, default_template(), copy.deepcopy(fields)), error
-    return render_limited(env, default_template(), copy.deepcopy(fields)), None
+            return render_limited(_environment(), compiled_template(default_template()), copy.deepcopy(fields)), error
+    return render_limited(_environment(), compiled_template(default_template()), copy.deepcopy(fields)), None
 
 
 def issue(app: Application, definition: dict, actor: Actor = SYSTEM, *, kind: str = CERTIFICATE,

@@ -131,17 +131,20 @@ def user_addresses(user: User) -> dict[str, str]:
 
 
 def _add(event_key: str, channel: str, recipient: str, **fields) -> int | None:
-    """Insert one outbox row unless (event_key, channel) exists; return its id if created."""
-    exists = db.session.execute(select(Notification.id).where(
-        Notification.event_key == event_key, Notification.channel == channel)).first()
-    if exists is not None:
-        return None
+    """Insert one outbox row unless (event_key, channel) exists; return its id if created.
+
+    One statement (INSERT … ON CONFLICT DO NOTHING RETURNING id) on PostgreSQL and SQLite alike."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     grace = float(cfg("JOBS_GRACE_SECONDS", 30))
-    row = Notification(event_key=event_key, channel=channel, recipient=recipient, status=PENDING, attempts=0,
-                       next_attempt_at=utcnow() + timedelta(seconds=grace), **fields)
-    db.session.add(row)
-    db.session.flush()
-    return row.id
+    stmt = (insert(Notification)
+            .values(event_key=event_key, channel=channel, recipient=recipient, status=PENDING, attempts=0,
+                    next_attempt_at=utcnow() + timedelta(seconds=grace), **fields)
+            .on_conflict_do_nothing(index_elements=["event_key", "channel"])
+            .returning(Notification.id))
+    return db.session.execute(stmt).scalar()
 
 
 def clock_words(app: Application, locale: str) -> str:

@@ -112,7 +112,8 @@ def _status_statement():
                    Application.submitted_at, Application.due_date, Application.completed_at,
                    Application.service_version_id, Application.centre_id, Centre.name_lo, Centre.name_en,
                    Service.name_lo, Service.name_en, MilestoneEvent.milestone, MilestoneEvent.at,
-                   Application.clock_paused_since, Application.paused_working_days)
+                   Application.clock_paused_since, Application.paused_working_days,
+                   Application.version, Application.updated_at)
             .join(Centre, Centre.id == Application.centre_id).join(Service, Service.id == Application.service_id)
             .outerjoin(MilestoneEvent, MilestoneEvent.application_id == Application.id)
             .where(Application.tracking_code == bindparam("code")).order_by(MilestoneEvent.id)
@@ -174,6 +175,9 @@ def public_status(code: str) -> dict | None:
         "completed_at": completed_at,
         "overdue": bool(legal["state"] == clock.RUNNING and due_date and due_date < local_today()),
         "clock": legal,
+        # validators for conditional requests (the web layer pops them): every command bumps the version
+        "_version": rows[0][17],
+        "_updated_at": rows[0][18],
     }
 
 

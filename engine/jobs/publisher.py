@@ -11,7 +11,7 @@ import logging
 import threading
 from collections import deque
 
-from flask import Flask
+from flask import Flask, has_request_context
 
 from engine.jobs import context
 from engine.jobs.queues import JOB_QUEUES, QUEUES, RUN_SERVICE_TASK, SEND_NOTIFICATION
@@ -30,8 +30,9 @@ def jobs_for(event: dict) -> list[tuple]:
 
 
 class InProcessPublisher:
-    """Runs jobs in this process, never on the request's thread: right after the commit on a background
+    """Runs jobs in this process, never on a request's thread: right after the commit on a background
     thread of its own (eager), or in the ticker thread once that runs. The response goes out first.
+    Outside a request (CLI, shell, engine-level tests) eager jobs run at once in the committing thread.
 
     `JOBS_AFTER_COMMIT = "inline"` (app config) runs them in the committing thread instead, for a shell
     session that wants effects at once. Tests wait for the background thread with `drain()`.
@@ -63,8 +64,10 @@ class InProcessPublisher:
         self.pending.append((path, args))
         if not self.eager:
             self.wake.set()
-        elif self.inline or getattr(self._local, "running", False):
-            self.run_pending()  # inside a job: the same loop picks it up
+        elif self.inline or getattr(self._local, "running", False) or not has_request_context():
+            # inline: asked for; inside a job (the same loop picks it up); or no response waits for this
+            # thread (the CLI, a shell, tests driving the engine directly)
+            self.run_pending()
         else:
             self._start_thread()
             self._kick.set()

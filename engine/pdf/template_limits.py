@@ -114,11 +114,12 @@ def _guarded(func, limits: SandboxLimits):
     return wrapper
 
 
-def render_limited(env: LimitedEnvironment, template_text: str, context: dict) -> str:
-    """Render `template_text` with `context` under env.limits. Raises TemplateLimit, or the template's own
-    errors (TemplateError, TypeError, ...)."""
+def render_limited(env: LimitedEnvironment, template_text, context: dict) -> str:
+    """Render `template_text` (source text, or a Template `env` compiled) with `context` under env.limits.
+    Raises TemplateLimit, or the template's own errors (TemplateError, TypeError, ...)."""
     limits = env.limits
-    template = env.from_string(template_text)  # parsing is bounded by the template size limit
+    # parsing is bounded by the template size limit
+    template = env.from_string(template_text) if isinstance(template_text, str) else template_text
     deadline = perf_counter() + limits.time_seconds
     baseline = rss_bytes()
     state = {"events": 0}

@@ -89,3 +89,15 @@ def test_templates_run_in_a_sandbox_and_escape_answers(app):
         assert "ບໍລິການ" in body  # fell back to the default template
         body, error = render_body("{{ missing.deeply.nested }}<p>ok</p>", fields)
         assert error is None and "<p>ok</p>" in body
+
+
+def test_a_certificate_template_is_compiled_once_per_text():
+    """Issuing many certificates of one service version compiles its template once (issue 17)."""
+    from engine import certificates
+
+    text = "<p>{{ data.applicant_name }} {{ number }}</p>"
+    first = certificates.compiled_template(text)
+    assert certificates.compiled_template(text) is first
+    assert certificates.compiled_template(text + " ") is not first
+    html, error = certificates.render_body(text, {"data": {"applicant_name": "ສົມຊາຍ"}, "number": "C-1"})
+    assert error is None and html == "<p>ສົມຊາຍ C-1</p>"

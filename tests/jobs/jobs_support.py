@@ -136,9 +136,11 @@ class Recorder:
     """A tiny HTTP service on 127.0.0.1: answers `statuses` in order (then 200) and records every request;
     `delay`: seconds it takes to answer (a slow gateway)."""
 
-    def __init__(self, statuses=(), body=None, delay=0.0):
+    def __init__(self, statuses=(), body=None, delay=0.0, gate: threading.Event | None = None):
         self.statuses = list(statuses)
         self.delay = delay
+        self.gate = gate  # when given, every answer waits until it is set
+        self.arrived = threading.Event()
         self.body = body if body is not None else {"ok": True}
         self.requests: list[dict] = []
         self.lock = threading.Lock()
@@ -148,6 +150,9 @@ class Recorder:
             def do_POST(self):  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
+                recorder.arrived.set()
+                if recorder.gate is not None:
+                    recorder.gate.wait(60)
                 with recorder.lock:
                     status = recorder.statuses.pop(0) if recorder.statuses else 200
                     recorder.requests.append({"path": self.path, "headers": dict(self.headers),
@@ -181,11 +186,13 @@ class Recorder:
 def http_server():
     servers = []
 
-    def factory(statuses=(), body=None, delay=0.0):
-        server = Recorder(statuses, body, delay)
+    def factory(statuses=(), body=None, delay=0.0, gate=None):
+        server = Recorder(statuses, body, delay, gate)
         servers.append(server)
         return server
 
     yield factory
     for server in servers:
+        if server.gate is not None:
+            server.gate.set()
         server.close()

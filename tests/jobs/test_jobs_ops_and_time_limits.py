@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from engine.jobs.publisher import drain
 from tests.jobs.jobs_support import http_server, japp, staff, start  # noqa: F401 - fixtures
 
 
@@ -123,6 +124,7 @@ def test_supervisor_sees_overdue_tasks_and_retries_an_incident(japp, http_server
     registry.statuses.clear()
     resp = client.post(f"/ops/incidents/{incident_id}/retry", follow_redirects=True)
     assert "The step is running again." in resp.get_data(as_text=True)
+    drain(japp)  # the service call runs on the after-commit thread, after the response
     with japp.app_context():
         assert db.session.get(Application, broken).milestone == "ready"
     # retrying twice is refused with a message, not an error page

@@ -90,6 +90,18 @@ def operation(rule: str, method: str, *, op_id: str, summary: str, tag: str, res
 
 # ---- request parsing ---------------------------------------------------------------------------------
 
+_instances: dict[type[Schema], Schema] = {}
+
+
+def instance(schema: type[Schema]) -> Schema:
+    """One instance per schema class: building a nested schema costs more than using it, and load/dump keep
+    no state on the instance (no context, no partial), so threads can share it."""
+    hit = _instances.get(schema)
+    if hit is None:
+        hit = _instances.setdefault(schema, schema())
+    return hit
+
+
 def authenticate():
     """The actor behind the request's bearer token; 401 otherwise. The actor speaks the request's language."""
     header = request.headers.get("Authorization", "")
@@ -131,7 +143,7 @@ def load(schema: type[Schema], data, where: str):
     except InputRefused as exc:
         raise ApiProblem(422, "invalid_data", DomainError("invalid_data").message(loc), errors=exc.errors) from exc
     try:
-        return schema().load(data)
+        return instance(schema).load(data)
     except ValidationError as exc:
         raise ApiProblem(422, "invalid_data", DomainError("invalid_data").message(loc),
                          errors=flatten_errors(exc.messages, loc)) from exc
@@ -195,7 +207,7 @@ def render(result, schema: type[Schema] | None, status: int) -> Response:
         for key, value in headers.items():
             response.headers[key] = value
         return response
-    return json_response(schema().dump(result), status, headers)
+    return json_response(instance(schema).dump(result), status, headers)
 
 
 # ---- errors --------------------------------------------------------------------------------------

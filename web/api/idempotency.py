@@ -1,6 +1,6 @@
 """Idempotency-Key: the first answer to (key, user, method + path) is replayed to retries.
 
-One transaction: the record (status, resource id, ETag) is inserted by a before-commit hook into the very
+One transaction, and no extra statement on a first attempt: the record (status, resource id, ETag) is inserted by a before-commit hook into the very
 transaction that commits the command, so there is no reservation commit and no window where a command
 committed without its record. Two concurrent requests with one key both run the command, but only one can
 commit (the unique key); the other is rolled back whole and answered from the winner's record. A failed
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine import idempotency
 from engine.db import db
+from engine.errors import DomainError
 from web.api.problems import ApiProblem
 
 _PENDING = "odsc_idempotency"
@@ -57,9 +58,9 @@ def run_once(key: str, user_id: int, body: bytes, status: int, call, replay) -> 
     _install()
     route = f"{request.method} {request.path}"[:255]
     fingerprint = hashlib.sha256(body).hexdigest()
-    first = idempotency.find(key, user_id, route)
-    if first is not None:
-        return _replay(first, fingerprint, replay)
+    # No lookup first: a first attempt (the common case) costs nothing extra. A retry either fails inside the
+    # command (the task is no longer ready, ...) or would commit a twin, which the unique key refuses; both
+    # roll back whole and are answered from the record of the first attempt.
     db.session.info[_PENDING] = {"key": key, "user_id": user_id, "route": route, "request_hash": fingerprint,
                                  "status": status}
     try:
@@ -68,9 +69,15 @@ def run_once(key: str, user_id: int, body: bytes, status: int, call, replay) -> 
         db.session.rollback()
         if "idempotency_key" not in str(exc.orig).lower():
             raise
-        first = idempotency.find(key, user_id, route)  # a concurrent twin committed first
-        if first is None:
+        first = idempotency.find(key, user_id, route)
+        if first is None:  # the twin's transaction is not visible yet
             raise ApiProblem(409, "idempotency_in_progress", headers={"Retry-After": "1"}) from None
+        return _replay(first, fingerprint, replay)
+    except (DomainError, ApiProblem):
+        db.session.rollback()
+        first = idempotency.find(key, user_id, route)
+        if first is None:
+            raise
         return _replay(first, fingerprint, replay)
     finally:
         db.session.info.pop(_PENDING, None)

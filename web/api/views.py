@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, g, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from engine import queries, tokens
 from engine.catalogue.forms import json_schema
@@ -186,8 +186,18 @@ def _application(actor, application_id: int) -> Application:
 
 
 def _detail_response(app: Application, actor, status_headers: dict | None = None):
+    # after a command's commit the rows are expired: reload the application with its service and centre
+    # in one statement (the serializer then finds them in the session) instead of three
+    # (held in `loaded` so that the session's weak identity map keeps them while the serializer runs)
+    app_id = inspect(app).identity[0]
+    loaded = db.session.execute(
+        select(Application, Service, Centre).join(Service, Service.id == Application.service_id)
+        .join(Centre, Centre.id == Application.centre_id).where(Application.id == app_id)
+        .execution_options(populate_existing=True)).first()
     headers = {"ETag": f'"{app.version}"', **(status_headers or {})}
-    return ser.application_detail(app, actor), headers
+    detail = ser.application_detail(app, actor)
+    del loaded
+    return detail, headers
 
 
 def _replay_detail(actor, application_id: int):
@@ -420,13 +430,20 @@ def reassign_task(actor, task_id, body):
 
 
 def _decide(actor, task_id: str, body: dict, action: str):
-    row, _app = _task_row(actor, task_id)
+    if actor.kind == "staff":
+        # the command finds the task and checks the clerk's centre and role itself (404 for another
+        # centre's task, as _task_row would answer): one lookup instead of two
+        if not (isinstance(task_id, str) and 0 < len(task_id) <= 36 and set(task_id) <= _TASK_ID_CHARS):
+            raise NotFound(what="task")
+        row_id = task_id
+    else:
+        row_id = _task_row(actor, task_id)[0].id
     expected = body.get("expected_version")
     header = if_match_version()
     if expected is None:
         expected = header
     with answers_in_data():
-        app = commands.complete_task(row.id, actor, body.get("data") or {}, action=action,
+        app = commands.complete_task(row_id, actor, body.get("data") or {}, action=action,
                                      reason=body.get("reason"), expected_version=expected)
     return _detail_response(app, actor)
 
@@ -463,10 +480,16 @@ def reject_task(actor, task_id, body):
            tag="status", response=s.PublicStatus, auth=False, errors=(404, 429), limit=_status_limit)
 def get_status(code):
     """The same fields as the status page; no personal data. The code may be typed with spaces or dashes."""
+    from web import conditional
+
     found = queries.public_status(code)
     if found is None:
         raise NotFound(what="tracking code")
-    return json_response(status_payload(found))
+    etag, modified = conditional.validators(found, locale())
+    cached = conditional.not_modified(etag, modified)
+    if cached is not None:
+        return cached
+    return conditional.finish(json_response(status_payload(found)), etag, modified)
 
 
 def _iso(value):

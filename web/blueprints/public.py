@@ -69,7 +69,17 @@ def status(code: str):
     info = public_status(code)
     if info is None:
         return render_template("public/status_unknown.html", code=code[:40]), 404
-    return render_template("public/status.html", info=info, code=display(info["tracking_code"]))
+    from flask import make_response
+    from flask_babel import get_locale
+
+    from web import conditional
+
+    etag, modified = conditional.validators(info, str(get_locale()))
+    cached = conditional.not_modified(etag, modified)
+    if cached is not None:
+        return cached
+    page = make_response(render_template("public/status.html", info=info, code=display(info["tracking_code"])))
+    return conditional.finish(page, etag, modified)
 
 
 # ---- error pages ------------------------------------------------------------------------------------
