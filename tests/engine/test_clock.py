@@ -77,10 +77,12 @@ def test_a_case_returned_for_four_working_days_gets_four_more_days(ctx, on_day):
 
 def test_holidays_are_not_counted_as_waiting(ctx, on_day):
     from engine import workdays
+    from engine.catalogue.publish import bump_calendar_version
     from engine.db import db
-    from engine.models import Application, Holiday
+    from engine.models import Application, CalendarDay
 
-    db.session.add(Holiday(day=date(2026, 11, 10), name={"lo": "ວັນພັກ", "en": "Test holiday"}))
+    db.session.add(CalendarDay(day=date(2026, 11, 10), name={"lo": "ວັນພັກ", "en": "Test holiday"}))
+    bump_calendar_version()
     db.session.commit()
     workdays.reset()
     on_day(date(2026, 11, 5))  # Thursday
@@ -99,7 +101,7 @@ def test_a_swapped_working_saturday_counts(ctx, on_day, monkeypatch):
     from engine.models import Application
 
     saturday = date(2026, 11, 7)
-    monkeypatch.setattr(clock, "calendar_for", lambda centre_id=None: Calendar(working_days={saturday}))
+    monkeypatch.setattr(clock, "calendar_for", lambda centre_id=None: Calendar(working={saturday}))
     on_day(date(2026, 11, 6))  # Friday
     app = start_residence()
     assert app.due_date == saturday  # the swapped Saturday is the next working day

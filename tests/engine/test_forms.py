@@ -36,7 +36,7 @@ def test_every_type_validates_and_normalises():
 
 
 def test_errors_name_each_field_in_the_requested_language():
-    bad = {"name": "ຍາວເກີນໄປຫຼາຍ", "count": "99", "fee": "-5", "day": "25/11/2026", "kind": "z", "ok": "perhaps",
+    bad = {"name": "ຍາວເກີນໄປຫຼາຍ", "count": "99", "fee": "-5", "day": "31/02/2026", "kind": "z", "ok": "perhaps",
            "phone": "123", "nid": "!!", "scan": "not-a-document", "hack": 1}
     _, lo = validate_answers(FORM, bad, "lo")
     _, en = validate_answers(FORM, bad, "en")
