@@ -144,14 +144,16 @@ def test_the_applicants_own_task_has_no_due_date(ctx, on_day):
 
 def test_step_limits_give_each_task_its_own_due_date(ctx, on_day):
     """construction_permit declares step_limits: Task_Check 2 working days; the case has 30."""
+    from engine import documents
     from engine.runtime.commands import start_application
     from engine.runtime.specs import compiled
 
     on_day(MON)
     citizen = actor("02055551234")
+    plans = documents.store(b"%PDF-1.4\n%plans\n", "plans.pdf", citizen.user_id)  # the applicant's own upload
     data = {"applicant_name": "ສົມຊາຍ ພົມມະຈັນ", "id_number": "LA123456", "phone": "020 5555 1234",
             "land_title_number": "T-1", "building_use": "residential", "floor_area": 120, "building_height": 7,
-            "neighbours_consent": "yes", "building_plans": {"id": "doc-1", "name": "plans.pdf"}}
+            "neighbours_consent": "yes", "building_plans": {"id": plans.id, "name": "plans.pdf"}}
     app = start_application(service_id="construction_permit", centre_id="xaysettha", data=data,
                             actor=citizen, applicant_id=citizen.user_id)
     assert compiled(app.service_version_id).definition["step_limits"]["Task_Check"] == 2
