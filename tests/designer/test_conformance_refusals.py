@@ -258,3 +258,16 @@ def test_a_zone_id_date_is_accepted_and_a_local_one_is_a_warning(app, client):
     zoned = _upload(client, _files(lambda t: edit(t).replace("2027-01-15T09:00:00<",
                                                              "2027-01-15T09:00:00+07:00[Asia/Vientiane]<")))
     assert zoned.status_code == 201, zoned.data
+
+
+def test_the_report_page_speaks_the_designers_language(app, designer):
+    from tests.designer.designer_helpers import upload
+
+    with designer.session_transaction() as session:
+        session["lang"] = "lo"
+    response = upload(designer, _files(_with_message_catch))
+    assert response.status_code == 422
+    page = response.data.decode("utf-8")
+    assert "Catch_Paid" in page and "Payment confirmed" in page
+    assert "ເຫດການລໍຖ້າຂໍ້ຄວາມ" in page  # the Lao message of the refusal
+    assert "ໜ້າວຽກຜູ້ໃຊ້" in page  # and its Lao hint (use a user task)
