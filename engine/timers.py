@@ -101,11 +101,14 @@ def hold(task, due: datetime) -> None:
         task._set_internal_data(event_value=HELD)
 
 
-def let_fire(task, due: datetime) -> None:
-    """Let a held timer fire on the next refresh, as of `due` (naive UTC; a cycle's next time counts from it)."""
+def let_fire(task) -> None:
+    """Let a held timer fire on the next refresh. A cycle fires once now; its next time counts from now."""
     value = task._get_internal_data("event_value")
     if isinstance(value, dict):
-        task._set_internal_data(event_value=dict(value, next=min(due, utcnow()).replace(tzinfo=UTC).isoformat()))
+        # SpiffWorkflow fires when next < now (strictly) and sets next += duration: just before now, so the
+        # refresh at the end of the same step does not fire the following repetition too
+        nxt = utcnow() - timedelta(milliseconds=1)
+        task._set_internal_data(event_value=dict(value, next=nxt.replace(tzinfo=UTC).isoformat()))
     else:
         task._set_internal_data(event_fired=True)
 

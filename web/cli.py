@@ -20,7 +20,7 @@ def init_cli(app) -> None:
     """Register the commands on app.cli, so `odsc`, `flask` and test runners all see them."""
     from web.blueprints.admin import centres_cli
 
-    for command in (init_cmd, catalogue, users, demo_cmd, serve_cmd, worker_cmd, centres_cli):
+    for command in (init_cmd, catalogue, users, demo_cmd, serve_cmd, worker_cmd, centres_cli, timers_cli):
         app.cli.add_command(command)
 
 
@@ -159,3 +159,45 @@ def worker_cmd(burst, fork, name):
         run_worker(current_app._get_current_object(), burst=burst, fork=fork, name=name)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@click.group("timers")
+def timers_cli():
+    """BPMN timers: list the due and overdue ones, fire one now."""
+
+
+@timers_cli.command("list")
+@click.option("--centre", default=None, help="only the timers of this centre id")
+@click.option("--within-hours", type=float, default=None,
+              help="only timers due within this many hours (default: every waiting timer)")
+@with_appcontext
+def timers_list(centre: str | None, within_hours: float | None):
+    """Waiting timers, earliest first: id, tracking code, element, due time in UTC and in the centre's zone."""
+    from datetime import timedelta
+
+    from engine.timerops import list_timers
+
+    rows = list_timers(centre_id=centre, within=None if within_hours is None else timedelta(hours=within_hours))
+    for row in rows:
+        name = f" ({row.element_name})" if row.element_name else ""
+        state = "OVERDUE" if row.overdue else "due"
+        click.echo(f"{row.id}\t{row.tracking_code}\t{row.centre_id}\t{row.element}{name}\t{state}\t"
+                   f"{row.due_utc.isoformat(timespec='seconds')}Z\t"
+                   f"{row.due_local.isoformat(timespec='seconds')} {row.zone}")
+    click.echo(f"{len(rows)} timers, {sum(r.overdue for r in rows)} overdue")
+
+
+@timers_cli.command("fire")
+@click.argument("timer_id", type=int)
+@with_appcontext
+def timers_fire(timer_id: int):
+    """Fire timer TIMER_ID now (audited); exit 1 if there is no such timer."""
+    from engine.errors import DomainError
+    from engine.timerops import fire_now
+
+    try:
+        fired = fire_now(timer_id)
+    except DomainError as exc:
+        click.echo(exc.message("en"), err=True)
+        sys.exit(1)
+    click.echo(f"fired: {', '.join(fired) or '(nothing: the timer was no longer waiting)'}")

@@ -26,8 +26,10 @@ class _Unchanged(Exception):
     """Nothing was due after all: roll back quietly (no version bump, no audit)."""
 
 
-def fire_due_timers(application_id: int, actor=None, now: datetime | None = None) -> list[str]:
-    """Fire every timer of the application whose due_timer row is due (due_at <= `now`, naive UTC).
+def fire_due_timers(application_id: int, actor=None, now: datetime | None = None,
+                    force: set[str] | None = None) -> list[str]:
+    """Fire every timer of the application whose due_timer row is due (due_at <= `now`, naive UTC), and the
+    rows of the task ids in `force` whatever their due time (an operator's "fire now").
 
     The row is the truth, not the workflow's copy of the time (see engine.timers.hold). Returns the BPMN ids
     of the timers that fired; audited as timer.fired by `actor` (the system unless an operator fired it)."""
@@ -45,11 +47,11 @@ def fire_due_timers(application_id: int, actor=None, now: datetime | None = None
             zone = timers.centre_zone(app.centre_id)
             waiting = timers.waiting_timers(workflow, zone)
             due = {row.task_id: row for row in db.session.execute(select(DueTimer).where(
-                DueTimer.application_id == app.id, DueTimer.kind == TIMER, DueTimer.due_at <= now)).scalars()
-                if row.task_id in waiting}
+                DueTimer.application_id == app.id, DueTimer.kind == TIMER)).scalars()
+                if row.task_id in waiting and (row.due_at <= now or row.task_id in (force or ()))}
             prints = store.fingerprints(workflow)
-            for task_id, row in due.items():
-                timers.let_fire(workflow.get_task_from_id(UUID(task_id)), row.due_at)
+            for task_id in due:
+                timers.let_fire(workflow.get_task_from_id(UUID(task_id)))
             workflow.refresh_timers()
             reached: list[str] = []
             _advance(workflow, app, reached)
@@ -58,7 +60,7 @@ def fire_due_timers(application_id: int, actor=None, now: datetime | None = None
             fired = [row.element for row in due.values()]
             _finish(app, service, workflow, before, reached, actor or SYSTEM)
             record("timer.fired", actor or SYSTEM, ", ".join(fired) or "timer", application_id=app.id,
-                   centre_id=app.centre_id, data={"elements": fired, "manual": actor is not None})
+                   centre_id=app.centre_id, data={"elements": fired, "manual": bool(force)})
     except _Unchanged as unchanged:
         # rows whose task is not waiting any more (e.g. the instance was migrated): forget them
         timers.forget_except(application_id, unchanged.args[0] if unchanged.args else set())

@@ -234,3 +234,40 @@ def test_a_default_flow_or_a_condition_per_value_is_a_route(app):
         assert not [p for p in validate(collect(_files(with_default))).errors if p["code"] == "route.no_route"]
         plain = validate(collect(_files()))
     assert plain.ok, plain.errors
+
+
+# ---- fault 9: timer expressions are checked at upload by the runtime's parser -------------------------------
+
+@pytest.mark.parametrize("expression, reason", [("P3X", "not a valid ISO 8601 duration"),
+                                                ("2027-01-15T09:00:00", "not a valid ISO 8601 duration")])
+def test_a_timer_expression_the_runtime_cannot_read_is_refused(app, client, expression, reason):
+    files = _files(lambda t: t.replace(">P3D<", f">{expression}<"))
+    found = _refused(client, files, "timer.invalid")
+    assert found[0]["element"] == "Timer_Remind" and reason in found[0]["message"]
+
+
+def test_a_zone_id_date_is_accepted_and_a_local_one_is_a_warning(app, client):
+    def edit(text):
+        return text.replace('<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">P3D</bpmn:timeDuration>',
+                            '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">2027-01-15T09:00:00</bpmn:timeDate>')
+    response = _upload(client, _files(edit))
+    assert response.status_code == 201, response.data
+    local = [p for p in response.get_json()["report"] if p.get("code") == "timer.local_time"]
+    assert local, [(p.get("code"), p["message"]) for p in response.get_json()["report"]]
+    assert local[0]["severity"] == "warning" and "Asia/Vientiane" in local[0]["message"]
+    zoned = _upload(client, _files(lambda t: edit(t).replace("2027-01-15T09:00:00<",
+                                                             "2027-01-15T09:00:00+07:00[Asia/Vientiane]<")))
+    assert zoned.status_code == 201, zoned.data
+
+
+def test_the_report_page_speaks_the_designers_language(app, designer):
+    from tests.designer.designer_helpers import upload
+
+    with designer.session_transaction() as session:
+        session["lang"] = "lo"
+    response = upload(designer, _files(_with_message_catch))
+    assert response.status_code == 422
+    page = response.data.decode("utf-8")
+    assert "Catch_Paid" in page and "Payment confirmed" in page
+    assert "ເຫດການລໍຖ້າຂໍ້ຄວາມ" in page  # the Lao message of the refusal
+    assert "ໜ້າວຽກຜູ້ໃຊ້" in page  # and its Lao hint (use a user task)

@@ -26,6 +26,12 @@ class ReportItem(Strict):
     severity = fields.String(required=True, metadata={"enum": ["error", "warning"]})
     message = fields.String(required=True)
     hint = fields.String(required=True)
+    code = fields.String(metadata={"description": "stable finding code (engine/catalogue/messages.py); "
+                                                  "empty for older English-only findings"})
+    messages = fields.Dict(keys=fields.String(), values=fields.String(),
+                           metadata={"description": "the message in Lao and English: {lo, en}"})
+    hints = fields.Dict(keys=fields.String(), values=fields.String(),
+                        metadata={"description": "the hint in Lao and English: {lo, en}"})
 
 
 class DraftOut(Strict):

@@ -1,15 +1,16 @@
-"""Operations: the developer's outbox page and the supervisor's incidents page (retry or cancel)."""
+"""Operations: the developer's outbox page, the supervisor's incidents page (retry or cancel) and timers page."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import DomainError
+from engine.errors import DomainError, Forbidden
 from engine.incidents import cancel as cancel_incident
 from engine.incidents import open_incidents
 from engine.incidents import retry as retry_incident
 from engine.jobs.timelimits import overdue_tasks
 from engine.notifications import outbox as outbox_rows
+from engine.timerops import fire_now, list_timers
 from web.auth import current_actor, login_required, roles_required
 from web.i18n import lang
 
@@ -61,3 +62,27 @@ def cancel(incident_id: int):
     else:
         flash(_("The application was cancelled."), "success")
     return redirect(url_for("ops.incidents"))
+
+
+@bp.get("/ops/timers")
+@roles_required("supervisor", "admin")
+def timers():
+    """Waiting BPMN timers, overdue first: the supervisor's centre, every centre for an administrator."""
+    try:
+        rows = list_timers(current_actor())
+    except Forbidden:
+        abort(403)
+    return render_template("ops/timers.html", rows=rows)
+
+
+@bp.post("/ops/timers/<int:timer_id>/fire")
+@roles_required("supervisor", "admin")
+def fire_timer(timer_id: int):
+    try:
+        fired = fire_now(timer_id, current_actor())
+    except DomainError as exc:
+        flash(exc.message(lang()), "error")
+    else:
+        flash(_("Timer fired: %(elements)s", elements=", ".join(fired)) if fired
+              else _("The timer was no longer waiting."), "success" if fired else "error")
+    return redirect(url_for("ops.timers"))
