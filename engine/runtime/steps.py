@@ -58,10 +58,10 @@ def move_clock(workflow, by: timedelta) -> None:
 
 
 def _earlier(value: str, by: timedelta) -> str:
-    from engine.timers import _as_utc
+    from engine.timerexpr import to_utc  # c12val replaced engine.timers._as_utc with this one parser
 
     try:
-        when = _as_utc(value)
+        when = to_utc(value)
     except Exception:  # noqa: BLE001 - not a date (an unevaluated expression): leave it to SpiffWorkflow
         return value
     if when is None:
