@@ -33,6 +33,7 @@ class LoginResult:
 
     status: str
     user: User | None = None
+    now_locked: bool = False  # this wrong password was the last one allowed: the account is locked now
 
 
 def phone_username(text: str) -> str | None:
@@ -87,7 +88,7 @@ def check_login(login: str, password: str) -> LoginResult:
 
     Args: login, password (str; anything longer than LIMITS or holding control characters is wrong).
     Returns LoginResult(OK, user), (WRONG) or (LOCKED, user): the fifth wrong password in a row locks the
-    account for LOCK_MINUTES; a right password resets the series. Unknown and inactive accounts cost one
+    account for LOCK_MINUTES (that answer is WRONG with now_locked set; later attempts are LOCKED); a right password resets the series. Unknown and inactive accounts cost one
     password hash like real ones.
     """
     password = password if isinstance(password, str) and len(password) <= LIMITS["password"] else ""
@@ -107,7 +108,7 @@ def check_login(login: str, password: str) -> LoginResult:
     if number >= MAX_FAILURES:
         _lock(user_id)
         db.session.commit()
-        return LoginResult(LOCKED, user)
+        return LoginResult(WRONG, user, now_locked=True)
     db.session.commit()
     return LoginResult(WRONG, user)
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz the live API with schemathesis: every operation of /api/v1/openapi.json, once with a citizen's token
-# and once with a front-desk clerk's. Fails on any server error or any response that violates the document.
+# and once with a front-desk clerk's, with all checks and the stateful phase. Fails on any server error or any
+# response that violates the document.
 # Usage: tests/api/run_schemathesis.sh [extra `schemathesis run` options]   (env: MAX_EXAMPLES, SEED)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,9 +29,10 @@ for name, value in seed["parameters"].items():
     print(f'"path.{name}" = {json.dumps(value)}')
 PYEOF
 
-checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
-common=(--url "$url/api/v1" --checks "$checks" --max-examples "${MAX_EXAMPLES:-25}" --workers 1
-        --suppress-health-check all --seed "${SEED:-20261125}")
+# every check schemathesis has, and every phase: examples, coverage, fuzzing and the stateful phase (links
+# between operations)
+common=(--url "$url/api/v1" --checks all --phases examples,coverage,fuzzing,stateful
+        --max-examples "${MAX_EXAMPLES:-200}" --workers 1 --suppress-health-check all --seed "${SEED:-20261125}")
 status=0
 for who in citizen clerk; do
   token=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$work/seed.json" "$who")

@@ -45,9 +45,11 @@ def test_failed_request_does_not_burn_the_key(citizen):
 
 
 def test_keys_are_per_user(api, citizen, desk):
-    doc = upload(desk).get_json()
-    body = {"service_id": "residence_certificate", "centre_id": "xaysettha", "data": residence_answers(doc)}
-    a = citizen.post("/applications", json=body, headers={"Idempotency-Key": "same"})
-    b = desk.post("/applications", json=body, headers={"Idempotency-Key": "same"})
+    def body(who):  # each names its own upload: a form may not name someone else's document
+        return {"service_id": "residence_certificate", "centre_id": "xaysettha",
+                "data": residence_answers(upload(who).get_json())}
+
+    a = citizen.post("/applications", json=body(citizen), headers={"Idempotency-Key": "same"})
+    b = desk.post("/applications", json=body(desk), headers={"Idempotency-Key": "same"})
     assert a.status_code == b.status_code == 201
     assert a.get_json()["id"] != b.get_json()["id"]

@@ -56,7 +56,7 @@ def login():
     if result.status == OK:
         _sign_in(result.user)
         return redirect(next_url or home_for(current_actor()))
-    if result.status == LOCKED:
+    if result.status == LOCKED or result.now_locked:
         error = _("Too many failed attempts: this account is locked for 15 minutes")
     else:
         error = _("Wrong username, phone number or password")
