@@ -171,6 +171,6 @@ def test_open_a_district_centre_with_two_offices_and_three_staff_on_a_phone(chro
 
     # the audit trail shows who opened the centre
     _login(page, base, "admin", next_url="/admin/audit?centre=naxaythong")
-    assert "centre.created" in page.locator(".audit-list").inner_text()
+    assert "ສ້າງສູນບໍລິການ" in page.locator(".audit-list").inner_text()  # "centre created", in Lao
     _check(page, "11-audit", problems)
     context.close()

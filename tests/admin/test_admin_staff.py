@@ -49,7 +49,7 @@ def test_deactivated_clerk_is_logged_out_at_once_and_their_token_stops_working(a
         assert db.session.get(Task, task_id).claimed_by_id is None  # back in the office's queue
         event = db.session.query(AuditEvent).filter_by(kind="user.deactivated").one()
         assert event.data["before"]["active"] is True and event.data["after"]["active"] is False
-        assert event.data["reason"] == "left the service" and event.actor_name.endswith("(Administrator)")
+        assert event.data["reason"] == "left the service" and event.actor_name == "ນາງ ດາລາ"
 
     # reactivation gives a fresh one-time code; old sessions and tokens stay dead
     r = admin.post(f"/admin/staff/{_uid(app, 'desk.xs')}/reactivate")

@@ -166,7 +166,7 @@ def test_pages_are_in_lao_by_default(seeded):
 def test_bad_dates_get_a_clear_message(seeded):
     client = seeded.test_client()
     login_as(client, seeded, "monitor.vte")
-    response = client.get("/monitor/?from=31-12-2026&lang=en")
+    response = client.get("/monitor/?from=31/13/2026&lang=en")  # day/month/year: there is no 13th month
     assert response.status_code == 200
     assert "Dates must look like" in response.get_data(as_text=True)
 

@@ -376,7 +376,8 @@ def service_worker():
     resp = make_response(text)
     resp.headers["Content-Type"] = "application/javascript; charset=utf-8"
     resp.headers["Service-Worker-Allowed"] = "/"
-    resp.headers["Cache-Control"] = "no-cache"
+    # an hour: a new deployment reaches every phone within the hour (and browsers re-check at least daily)
+    resp.headers["Cache-Control"] = "public, max-age=3600"
     return resp
 
 

@@ -2,7 +2,9 @@
 // the page on screen is the copy saved on this phone because there is no connection.
 if ("serviceWorker" in navigator) {
   window.addEventListener("load", function () {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+    // updateViaCache "all": the update check may use the HTTP cache (sw.js is cached for an hour), so a repeat
+    // visit costs one request, the page itself
+    navigator.serviceWorker.register("/sw.js", { scope: "/", updateViaCache: "all" }).catch(function () {});
   });
 }
 (function () {
