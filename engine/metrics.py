@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from prometheus_client import Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import event, func, select
+from sqlalchemy import case, event, func, select
 from sqlalchemy.orm import Session
 
 REQUESTS = Counter("odsc_http_requests_total", "HTTP requests by route, method and status",
@@ -56,10 +56,14 @@ class DatabaseCollector:
         now = utcnow()
         backlog = GaugeMetricFamily("odsc_due_timers", "Waiting timers and service calls: due now / later",
                                     labels=["kind", "due"])
-        for kind, due, count in db.session.execute(
-                select(DueTimer.kind, DueTimer.due_at <= now, func.count()).where(DueTimer.state == WAITING)
-                .group_by(DueTimer.kind, DueTimer.due_at <= now)):
-            backlog.add_metric([kind, "now" if due else "later"], count)
+        # one expression for "due now" in both SELECT and GROUP BY would be two bind parameters, which
+        # PostgreSQL refuses to group by: count with a CASE instead
+        due_now = func.sum(case((DueTimer.due_at <= now, 1), else_=0))
+        for kind, total, now_count in db.session.execute(
+                select(DueTimer.kind, func.count(), due_now).where(DueTimer.state == WAITING)
+                .group_by(DueTimer.kind)):
+            backlog.add_metric([kind, "now"], int(now_count or 0))
+            backlog.add_metric([kind, "later"], int(total) - int(now_count or 0))
         yield backlog
         yield GaugeMetricFamily("odsc_due_timer_lag_seconds", "How late the oldest due timer or call is",
                                 value=health.oldest_due_lag())

@@ -72,8 +72,12 @@ def test_sms_gateway_failing_twice_then_succeeding_sends_once(japp, http_server)
             if received(app_id).status == "sent":
                 break
         row = received(app_id)
-        assert (row.status, row.attempts, row.provider) == ("sent", 3, "http")
-        assert [r["status"] for r in mine(gateway, row)] == [500, 502, 200]
+        # the two failures may fall on this message or on the next milestone's (the order of the sends
+        # depends on the machine's speed): this message is sent once, after its own failures
+        statuses = [r["status"] for r in mine(gateway, row)]
+        assert (row.status, row.provider) == ("sent", "http") and row.attempts == len(statuses)
+        assert statuses[-1] == 200 and all(s >= 500 for s in statuses[:-1])
+        assert sorted(r["status"] for r in gateway.requests if r["status"] >= 500) == [500, 502]
         keys = {r["headers"]["Idempotency-Key"] for r in mine(gateway, row)}
         assert len(keys) == 1  # the gateway can de-duplicate our retries
         assert gateway.requests[0]["headers"]["Authorization"] == "Bearer secret-token"
@@ -82,7 +86,7 @@ def test_sms_gateway_failing_twice_then_succeeding_sends_once(japp, http_server)
         for _ in range(3):
             time.sleep(0.06)
             ticker.tick(force=True)
-        assert len(mine(gateway, row)) == 3
+        assert len(mine(gateway, row)) == len(statuses)
 
 
 def test_a_notification_gives_up_after_its_last_attempt(japp, http_server):
