@@ -70,21 +70,18 @@ def _workflow(app: Application, service: CompiledService):
     return store.load(app.id, service)
 
 
-def _advance(workflow, app: Application, reached: list[str], *, person: bool = False) -> None:
-    """Run engine steps.
+def _advance(workflow, app: Application, reached: list[str]) -> None:
+    """Run engine steps after automatic work (the start of a case, a timer, a service task, a retry).
 
-    After a person's action (`person=True`: starting, completing a task) a failing gateway, script or
-    condition raises `failures.StepFailed`, so the surrounding transaction rolls back whole and the person's
-    task stays ready and claimed as it was. After automatic work (a timer, a service task, a retry) there is
-    nobody to tell: the failure becomes an incident on the application, naming the element by id and name.
+    Nobody is there to tell, so a failing gateway, script or condition becomes an incident on the
+    application, naming the element by id and name. A person's action on a task goes through
+    `steps.complete` instead, where the same failure rolls the whole command back (failures.StepFailed).
     """
     try:
         steps.run(workflow, reached)
         app.incident = None
     except SpiffWorkflowException as exc:
         failed = failures.describe(exc)
-        if person:
-            raise failed from exc
         app.incident = DomainError("script_failed", element=failed.params["element"],
                                    detail=failed.detail).message("en")
         events.emit("incident", application_id=app.id, element=failed.element, detail=failed.detail)
@@ -152,7 +149,9 @@ def start_application(*, service_id: str, centre_id: str, data: dict, actor: Act
                 for task in workflow.get_tasks(state=TaskState.READY):
                     task.data.update(initial)
                 reached: list[str] = []
-                _advance(workflow, app, reached, person=True)
+                # the application itself is never lost: a process failing right at the start keeps it, with
+                # an incident naming the element, for the supervisor to retry once the cause is fixed
+                _advance(workflow, app, reached)
                 _finish(app, service, workflow, None, reached, actor)
                 record("application.started", actor, f"{service_id} at {centre_id} ({channel})",
                        application_id=app.id, centre_id=centre_id,

@@ -246,6 +246,6 @@ def in_other_process(app, command: dict) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run(
         [sys.executable, "-m", "tests.conformance.driver", app.config["SQLALCHEMY_DATABASE_URI"],
-         json.dumps(command)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+         json.dumps(command)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])

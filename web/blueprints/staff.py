@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
+from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
 from engine.errors import Conflict, DomainError, Forbidden, InvalidData, NotFound
 from engine.models.application import TASK_READY
 from engine.queries import (
@@ -125,6 +126,8 @@ def reassign_task(task_id: str):
 
 def _task_form(task, app) -> dict:
     defn = compiled(app.service_version_id).definition
+    if task.form_id == CONFIRM_FORM_ID and task.form_id not in defn["forms"]:
+        return confirmation_form()  # a manual or plain task of a version published before it was generated
     return defn["forms"].get(task.form_id) or {"id": task.form_id, "title": {"lo": "", "en": ""}, "fields": []}
 
 
