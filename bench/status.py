@@ -233,6 +233,29 @@ request = function()
 end
 """
 
+LUA_HTML = r"""
+local codes = {}
+for line in io.lines("%s") do codes[#codes + 1] = line end
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", "/status/" .. codes[math.random(#codes)] .. "?lang=en")
+end
+"""
+
+# a repeat visit: each line is "code<TAB>etag"; the answer is a 304
+LUA_REPEAT = r"""
+local codes, tags = {}, {}
+for line in io.lines("%s") do
+  local code, tag = line:match("([^\t]+)\t(.+)")
+  codes[#codes + 1] = code; tags[#tags + 1] = tag
+end
+math.randomseed(os.time())
+request = function()
+  local i = math.random(#codes)
+  return wrk.format("GET", "/api/v1/status/" .. codes[i], {["If-None-Match"] = tags[i], ["Accept-Language"] = "en"})
+end
+"""
+
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -296,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             "SELECT tracking_code FROM application TABLESAMPLE SYSTEM (5) LIMIT 20000").fetchall()]
     (work / "codes.txt").write_text("\n".join(codes) + "\n")
     (work / "status.lua").write_text(LUA % (work / "codes.txt"))
+    (work / "html.lua").write_text(LUA_HTML % (work / "codes.txt"))
     port = free_port()
     proc = start_gunicorn(port, args.workers, args.threads, work / "gunicorn.log", args.nice)
     base = f"http://127.0.0.1:{port}"
@@ -306,10 +330,19 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"status endpoint answered {sample}")
         run_wrk(f"{base}/healthz", 3, args.connections, nice=args.nice)  # warm up both paths, every worker
         run_wrk(base, 3, args.connections, work / "status.lua", nice=args.nice)
+        import urllib.request
+
+        tagged = []
+        for code in codes[:2000]:  # the ETags a returning visitor holds
+            req = urllib.request.Request(f"{base}/api/v1/status/{code}", headers={"Accept-Language": "en"})
+            with urllib.request.urlopen(req) as answer:
+                tagged.append(f"{code}\t{answer.headers['ETag']}")
+        (work / "tagged.txt").write_text("\n".join(tagged) + "\n")
+        (work / "repeat.lua").write_text(LUA_REPEAT % (work / "tagged.txt"))
         config = {"workers": args.workers, "threads": args.threads, "connections": args.connections,
                   "duration_s": args.duration, "codes": len(codes), "nice": args.nice}
         # alternate the two routes in rounds: background load on a shared machine then hits both alike
-        ceilings, statuses = [], []
+        ceilings, statuses, pages = [], [], []
         for round_no in range(1, args.rounds + 1):
             ceiling = run_wrk(f"{base}/healthz", args.duration, args.connections, nice=args.nice)
             emit(bench="status", step="ceiling", round=round_no, route="/healthz", **ceiling, **config,
@@ -319,6 +352,16 @@ def main(argv: list[str] | None = None) -> int:
                  load_average_1m=round(os.getloadavg()[0], 1))
             ceilings.append(ceiling)
             statuses.append(status)
+            page = run_wrk(base, args.duration, args.connections, work / "html.lua", nice=args.nice)
+            emit(bench="status", step="status_html", round=round_no, route="/status/<code> (HTML page)", **page,
+                 ratio_to_ceiling=round(page["rps"] / ceiling["rps"], 3) if ceiling["rps"] else None, **config,
+                 load_average_1m=round(os.getloadavg()[0], 1))
+            repeat = run_wrk(base, args.duration, args.connections, work / "repeat.lua", nice=args.nice)
+            emit(bench="status", step="status_304", round=round_no,
+                 route="/api/v1/status/<code> with If-None-Match (304)", **repeat,
+                 ratio_to_ceiling=round(repeat["rps"] / ceiling["rps"], 3) if ceiling["rps"] else None, **config,
+                 load_average_1m=round(os.getloadavg()[0], 1))
+            pages.append(page)
         ceiling_rps = sum(c["rps"] for c in ceilings) / len(ceilings)
         status_rps = sum(c["rps"] for c in statuses) / len(statuses)
         ratio = round(status_rps / ceiling_rps, 3) if ceiling_rps else 0.0
@@ -326,6 +369,10 @@ def main(argv: list[str] | None = None) -> int:
         p99 = sorted(c["p99_ms"] for c in statuses)[len(statuses) // 2]
         ceiling_p99 = sorted(c["p99_ms"] for c in ceilings)[len(ceilings) // 2]
         errors = sum(c["non_2xx"] for c in statuses)
+        page_rps = sum(c["rps"] for c in pages) / len(pages)
+        emit(bench="status", step="summary_html", html_rps=round(page_rps, 1),
+             ratio_html_to_ceiling=round(page_rps / ceiling_rps, 3) if ceiling_rps else 0.0,
+             html_p99_ms_median=sorted(c["p99_ms"] for c in pages)[len(pages) // 2])
         ok = ratio >= 0.5 and p99 <= 25 and errors == 0
         emit(bench="status", step="summary", applications=count_apps(), ceiling_rps=round(ceiling_rps, 1),
              status_rps=round(status_rps, 1), ratio_status_to_ceiling=ratio, status_p50_ms_median=p50,

@@ -75,8 +75,9 @@ def _operation(op: dict) -> dict:
         params.append({"in": "query", "schema": op["query"]})
     if op["idempotent"]:
         params.append({"in": "header", "name": "Idempotency-Key", "required": False,
-                       "description": "a client-chosen unique key (printable ASCII, ≤ 255): retries with it "
-                                      "return the first answer",
+                       "description": "a client-chosen unique key (printable ASCII, ≤ 255, kept a day): a "
+                                      "retry with it runs nothing and answers with the first status and "
+                                      "ETag and the resource as it is now (header Idempotent-Replayed)",
                        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}})
     if op["if_match"]:
         params.append({"in": "header", "name": "If-Match", "required": False,
