@@ -193,7 +193,7 @@ def journey(chromium, server, tmp_path, lang: str, citizen: str | None):
 
         # the citizen's status page says it is done
         _go(page, page.get_by_role("link", name=t["my"]).first)
-        _go(page, page.locator(".item h3 a").first)
+        _go(page, page.locator(".item h2 a").first)  # list items are h2 under the page h1
         _go(page, page.locator("a[href^='/status/']"))
         main = page.inner_text("main")
         assert t["done"] in main
