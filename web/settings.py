@@ -105,6 +105,19 @@ class Settings(BaseSettings):
     certificate_signing_key: str = ""
     api_status_limit: str = "30 per minute"
     api_login_limit: str = "20 per minute"
+    trusted_proxy_count: int = Field(0, ge=0, description="proxies in front of the app allowed to set "
+                                     "X-Forwarded-For (the client address of rate limits)")
+    jobs_after_commit: Literal["thread", "inline"] = Field(
+        "thread", description="embedded mode: after-commit jobs on a background thread, or inline")
+    jobs_purge_idempotency_seconds: float = Field(3600.0, gt=0, description="how often old idempotency "
+                                                  "records are deleted")
+
+    # ---- citizens' channels (issue 18)
+    sms_inbound_secret: str = Field("", description="shared secret of POST /sms/inbound signatures; "
+                                    "empty: the endpoint refuses everything")
+    sms_inbound_max_skew: float = Field(300.0, gt=0, description="seconds a signed request stays valid")
+    sms_inbound_per_hour: int = Field(5, ge=1, description="status replies per phone number per hour")
+    open_data_ttl: float = Field(600.0, ge=0, description="seconds the open performance data is cached")
 
     @field_validator("notify_retry_delays", "connector_retry_delays", mode="before")
     @classmethod
@@ -216,6 +229,13 @@ class Settings(BaseSettings):
             "CERTIFICATE_SIGNING_KEY": self.certificate_signing_key or None,
             "API_STATUS_LIMIT": self.api_status_limit,
             "API_LOGIN_LIMIT": self.api_login_limit,
+            "TRUSTED_PROXY_COUNT": self.trusted_proxy_count,
+            "JOBS_AFTER_COMMIT": self.jobs_after_commit,
+            "JOBS_PURGE_IDEMPOTENCY_SECONDS": self.jobs_purge_idempotency_seconds,
+            "SMS_INBOUND_SECRET": self.sms_inbound_secret,
+            "SMS_INBOUND_MAX_SKEW": self.sms_inbound_max_skew,
+            "SMS_INBOUND_PER_HOUR": self.sms_inbound_per_hour,
+            "OPEN_DATA_TTL": self.open_data_ttl,
         }
 
     def _secret(self, instance_path: str) -> str:
