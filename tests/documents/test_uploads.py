@@ -130,15 +130,19 @@ def test_another_users_document_is_not_served_nor_attachable(app, client):
     assert client.get(f"/documents/{theirs['id']}").status_code == 404
     login(client, "desk.xs")
     assert client.get(f"/documents/{theirs['id']}").status_code == 404
-    # naming someone else's document in one's own application does not attach it nor open it
+    # naming someone else's document in one's own application is refused with a field error; nothing attaches
+    from engine.errors import InvalidData
+
     with app.app_context():
-        application = start("residence_certificate", {
-            "applicant_name": "ທ້າວ ສົມຊາຍ", "id_number": "LA1234567", "birth_date": "1990-05-17",
-            "phone": "020 5555 1234", "village": "ບ້ານໂພນສະອາດ", "family_book_number": "FB-1",
-            "purpose": "bank", "family_book_scan": theirs,
-        })
+        with pytest.raises(InvalidData) as refused:
+            start("residence_certificate", {
+                "applicant_name": "ທ້າວ ສົມຊາຍ", "id_number": "LA1234567", "birth_date": "1990-05-17",
+                "phone": "020 5555 1234", "village": "ບ້ານໂພນສະອາດ", "family_book_number": "FB-1",
+                "purpose": "bank", "family_book_scan": theirs,
+            })
+        assert "family_book_scan" in refused.value.errors
+        db.session.rollback()
         assert db.session.get(Document, theirs["id"]).application_id is None
-        assert application.id
     login(client, CITIZEN)
     assert client.get(f"/documents/{theirs['id']}").status_code == 404
 
