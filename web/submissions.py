@@ -69,7 +69,7 @@ def run_once(token: str | None, user_id: int | None, route: str, call):
     created = result[0] if isinstance(result, tuple) else result
     if created is not None:
         stored = db.session.get(IdempotencyKey, row_id)
-        stored.status, stored.body = 201, str(created.id)
+        stored.status, stored.resource_id = 201, created.id
         db.session.commit()
     else:
         _drop(row_id)
@@ -86,8 +86,8 @@ def _first_result(token: str, user_id: int, route: str) -> int | None:
         )).scalar_one_or_none()
         if first is None:
             return None
-        if first.status is not None and first.body:
-            return int(first.body)
+        if first.status is not None and first.resource_id:
+            return first.resource_id
         if time.monotonic() > deadline:
             return None
         time.sleep(0.1)

@@ -235,7 +235,10 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
         raise NotAllowed(action=action)
     clean, errors = validate_answers(form, data, actor.locale)
     if not errors:
-        errors = check_fee(form, clean, app.fee_amount or 0, actor.locale)
+        # an amount other than the fee stands only when the clerk confirmed exactly that amount (audited)
+        confirmed = (audit_note or {}).get("amount_differs_from_fee") or {}
+        errors = {name: text for name, text in check_fee(form, clean, app.fee_amount or 0, actor.locale).items()
+                  if clean.get(name) != confirmed.get("paid")}
     if not errors:
         clean, errors = check_references(form, clean, actor, app.id, actor.locale)
     if errors:
