@@ -198,7 +198,7 @@ def make_due(application_id: int, later: timedelta) -> None:
     from engine.db import db
     from engine.models.jobs import DueTimer
     from engine.models.workflow import WorkflowState, WorkflowTaskState
-    from engine.timers import _as_utc
+    from engine.timerexpr import to_utc as _as_utc
 
     WAITING = TaskState.WAITING  # noqa: N806 - the stored state number
 

@@ -128,7 +128,7 @@ def test_the_supervisor_page_lists_and_fires_with_csrf_and_audit(csrf_app):
     assert b"Timer fired: Timer_Wait" in after.data
     with csrf_app.app_context():
         assert _ready(app_id) == ["Task_Review"]
-        assert _audit(app_id) == [("ທ່ານ ຄຳມາ (Supervisor)", "Timer_Wait", True)]
+        assert _audit(app_id) == [("ທ່ານ ຄຳມາ", "Timer_Wait", True)]
     lao = client.get("/ops/timers?lang=lo")
     assert "ໂມງຈັບເວລາ".encode() in lao.data and "ໃຫ້ເຮັດວຽກດຽວນີ້".encode() in lao.data
 

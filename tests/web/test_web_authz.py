@@ -181,6 +181,36 @@ API_CASE_STAFF_WRITE = cells(NO, anon=401, desk=OK, supervisor=OK)
 API_DESIGNER = cells(NO, anon=401, designer=OK)
 LPB = "luangprabang"
 MATRIX = [
+    # operations: liveness and readiness for load balancers, metrics for the loopback address or a token
+    ("/favicon.ico", "GET", "/favicon.ico", WEB_PUBLIC),
+    ("/readyz", "GET", "/readyz", cells(OK)),
+    ("/metrics", "GET", "/metrics", cells(OK)),  # the test client is the loopback address
+    ("/ops/timers", "GET", "/ops/timers", cells(NO, anon=LOGIN, supervisor=OK, admin=OK, admin_vte=OK)),
+    ("/ops/timers/<int:timer_id>/fire", "POST", "/ops/timers/999/fire",
+     cells(NO, anon=LOGIN, supervisor=OK, admin=OK, admin_vte=OK)),
+    ("/ops/console", "GET", "/ops/console", cells(NO, anon=LOGIN, admin=OK, admin_vte=OK)),
+    ("/ops/console/retry", "POST", "/ops/console/retry", cells(NO, anon=LOGIN, admin=OK, admin_vte=OK)),
+    ("/ops/console/jobs/requeue", "POST", "/ops/console/jobs/requeue", cells(NO, anon=LOGIN, admin=OK, admin_vte=OK)),
+    # the designer's generated service.yaml of a bare BPMN upload
+    ("/designer/drafts/<int:draft_id>/service-yaml", "POST", "/designer/drafts/999/service-yaml", WEB_DESIGNER),
+    ("/api/v1/designer/drafts/<int:draft_id>/service-yaml", "PUT", "/api/v1/designer/drafts/999/service-yaml",
+     {**API_DESIGNER, "_data": {"service_yaml": "id: x"}}),
+    # feedback: only the applicant of a finished case rates it; the one-time link needs its token
+    ("/status/<code>/feedback", "GET", "/status/{code}/feedback", cells(NO, anon=LOGIN, citizen=OK)),
+    ("/status/<code>/feedback", "POST", "/status/{code}/feedback", cells(NO, anon=LOGIN, citizen=OK)),
+    ("/feedback/<int:application_id>/<token>", "GET", "/feedback/{app}/forged", cells(NO)),
+    ("/feedback/<int:application_id>/<token>", "POST", "/feedback/{app}/forged", cells(NO)),
+    ("/api/v1/applications/<int:application_id>/feedback", "POST", "/api/v1/applications/{app}/feedback",
+     {**cells(NO, anon=401, citizen=OK), "_data": {"rating": 4}}),
+    ("/monitor/feedback", "GET", "/monitor/feedback", WEB_DASHBOARD),
+    # the bottleneck map of a service at a centre: that centre's supervisor, its province, the nation
+    ("/monitor/services/<service_id>/elements", "GET", f"/monitor/services/{S}/elements?scope={C}", WEB_DASHBOARD),
+    ("/api/v1/monitor/services/<service_id>/elements", "GET", f"/api/v1/monitor/services/{S}/elements?scope={C}",
+     cells(NO, anon=401, supervisor=OK, monitor_vte=OK, admin_vte=OK, monitor_moha=OK, admin=OK)),
+    # open data and status by SMS (without SMS_INBOUND_SECRET the endpoint refuses every request)
+    ("/transparency/data.csv", "GET", "/transparency/data.csv", WEB_PUBLIC),
+    ("/transparency/data.json", "GET", "/transparency/data.json", WEB_PUBLIC),
+    ("/sms/inbound", "POST", "/sms/inbound", cells(401)),
     # administration: national and province administrators, each within its own scope; grants included
     ("/admin/", "GET", "/admin/", WEB_ADMIN),
     ("/admin/audit", "GET", "/admin/audit?page=2", WEB_ADMIN),
@@ -384,7 +414,7 @@ def test_scope_matrix(app, scoped_world, visitor):
         url = template.format(**scoped_world)
         data = expected.get("_data", {})
         if url.startswith("/api/"):
-            kwargs = {"json": data} if method == "POST" and "documents" not in url and "uploads" not in url else {}
+            kwargs = {"json": data} if method in ("POST", "PUT") and "documents" not in url and "uploads" not in url else {}
             response = api.open(url, method=method, headers=headers, **kwargs)
         else:
             response = web.open(url, method=method, data=data)
