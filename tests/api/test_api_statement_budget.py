@@ -12,7 +12,9 @@ from tests.conftest import make_app
 
 # one completion request: auth revision, idempotency lookup, task + application, ready tasks, the writes of
 # the step (workflow rows, application, task rows, audit, idempotency record) and the response's reads
-COMPLETION_STATEMENTS = 20  # issue 17 aims at 10: see README, "What stands in the way"
+# measured on the merged round (legal clock, province calendars, document ownership checks added reads): 23-31;
+# issue 17 aims at 10: see README, "What stands in the way". A regression guard, not the target.
+COMPLETION_STATEMENTS = 31
 
 
 @pytest.fixture

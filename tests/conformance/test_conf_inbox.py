@@ -14,7 +14,7 @@ from tests.conformance.harness import Case, actor, load_bundle, publish, restart
 def test_manual_plain_and_grouped_tasks_reach_the_right_inboxes(conf):
     bundle, problems = load_bundle("human_tasks")
     warnings = [p for p in problems if p.severity == "warning" and p.element == "Manual_Unrouted"]
-    assert len(warnings) == 1 and "supervisor" in warnings[0].message
+    assert len(warnings) == 1 and "supervisor" in warnings[0].text("en")
     assert not [p for p in problems if p.severity == "error"]
     case = Case(publish("human_tasks"))
     assert case.inbox() == [("Manual_Stamp", "front_desk")]
