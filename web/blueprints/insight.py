@@ -201,7 +201,7 @@ def sms_inbound():
     """For the SMS gateway (docs/SMS.md): form or JSON with `from` and `text`, signed with the shared secret."""
     from engine import sms_inbound as sms
 
-    raw = request.get_data(cache=True)
+    raw = request.get_data(cache=True)  # before request.form: once the form is parsed the raw body is gone
     try:
         sms.verify(current_app.config.get("SMS_INBOUND_SECRET"), request.headers.get("X-ODSC-Timestamp"), raw,
                    request.headers.get("X-ODSC-Signature"), time.time(),
