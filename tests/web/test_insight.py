@@ -63,6 +63,27 @@ def test_a_returned_case_says_paused_waiting_for_your_documents(app, client):
     assert "Clock paused: waiting for your documents" in client.get(f"/status/{code}?lang=en").get_data(as_text=True)
 
 
+def test_a_returned_case_shows_the_moved_due_date_everywhere(app, client):
+    """While the clock is paused the due date moves on with the wait: the page's "Due date" is the clock's."""
+    from datetime import timedelta
+
+    from engine.db import db
+    from engine.models import Application
+    from engine.queries import public_status
+    from engine.runtime.commands import return_to_citizen
+
+    app_id, code = open_case(app)
+    with app.app_context():
+        return_to_citizen(ready_task(app_id).id, actor("desk.xs"), "Page 2 of the family book is missing")
+        case = db.session.get(Application, app_id)
+        case.clock_paused_since = case.clock_paused_since - timedelta(days=14)  # waiting for two weeks
+        original = case.due_date
+        db.session.commit()
+        info = public_status(code)
+    assert info["clock"]["state"] == "paused"
+    assert info["due_date"] == info["clock"]["due_date"] and info["due_date"] > original
+
+
 def test_milestone_sms_carries_the_days_left(app):
     from engine.models.jobs import Notification
 
