@@ -48,7 +48,24 @@ def test_status_api_and_page_show_the_clock_in_words(app, client):
     html = client.get(f"/status/{code}?lang=lo").get_data(as_text=True)
     assert f"ເຫຼືອ {left} ມື້ລັດຖະການ" in html or (left == 0 and "ຄົບກຳນົດມື້ນີ້" in html)
     html = client.get(f"/status/{code}?lang=en").get_data(as_text=True)
-    assert f"{left} working days left" in html or (left == 0 and "Due today" in html)
+    words = f"{left} working day left" if left == 1 else f"{left} working days left"
+    assert words in html or (left == 0 and "Due today" in html)
+
+
+def test_the_clock_in_english_says_one_working_day_in_the_singular(app):
+    from flask import render_template
+
+    def render(lang, **clock):
+        with app.test_request_context(f"/?lang={lang}"):
+            return render_template("public/_clock.html", clock={"due_date": None, "paused_working_days": 0,
+                                                                 **clock})
+
+    assert "1 working day left" in render("en", state="running", working_days_left=1)
+    assert "1 working day late" in render("en", state="running", working_days_left=-1)
+    assert "3 working days left" in render("en", state="running", working_days_left=3)
+    assert "Finished 1 working day late" in render("en", state="stopped", working_days_left=-1)
+    assert "ເຫຼືອ 1 ມື້ລັດຖະການ" in render("lo", state="running", working_days_left=1)
+    assert "ເຫຼືອ 4 ມື້ລັດຖະການ" in render("lo", state="running", working_days_left=4)
 
 
 def test_a_returned_case_says_paused_waiting_for_your_documents(app, client):
