@@ -110,15 +110,16 @@ def public_ratings(centre_id: str | None = None) -> list[dict]:
 # ---- the bottleneck map ----------------------------------------------------------------------------
 
 def _date_arg(name: str):
-    from datetime import date
+    """A period bound as the Lao-first date field sends it (dd/mm/yyyy; yyyy-mm-dd still accepted)."""
+    from engine.dayformat import parse_day
 
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        return parse_day(raw)
     except ValueError:
-        raise InvalidData({name: f"ວັນທີບໍ່ຖືກຕ້ອງ (YYYY-MM-DD) / not a date (YYYY-MM-DD): {raw[:20]}"}) from None
+        raise InvalidData({name: f"ວັນທີບໍ່ຖືກຕ້ອງ (ວວ/ດດ/ປປປປ) / not a date (dd/mm/yyyy): {raw[:20]}"}) from None
 
 
 @bp.get("/monitor/services/<service_id>/elements")
