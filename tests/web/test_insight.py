@@ -219,6 +219,12 @@ def test_ratings_are_public_only_from_five_and_comments_only_for_supervisors(app
     login(client, "supervisor.xs")
     staff_page = client.get("/monitor/feedback?lang=en").get_data(as_text=True)
     assert "secret comment 4" in staff_page
+    # names in the page's language, not ids; each summary row is a card on a phone (table.report)
+    assert ">residence_certificate<" not in staff_page and "residence_certificate ·" not in staff_page
+    assert ">xaysettha<" not in staff_page and "· xaysettha ·" not in staff_page
+    assert 'class="table report feedback-summary"' in staff_page
+    lao_page = client.get("/monitor/feedback?lang=lo").get_data(as_text=True)
+    assert "ໃບຢັ້ງຢືນທີ່ຢູ່" in lao_page
 
 
 # ---- status by SMS -----------------------------------------------------------------------------------

@@ -88,9 +88,14 @@ def feedback_comments():
     centres = sorted(visible_centres(actor))
     if not centres:
         abort(403)
+    from engine.models import Centre, Service
+
     rows = feedback.comments(actor, centres)
     summary = feedback.aggregates(centres, public=False)
-    return render_template("insight/comments.html", rows=rows, summary=summary)
+    services = {s.id: {"lo": s.name_lo, "en": s.name_en} for s in db.session.query(Service)}
+    centre_names = {c.id: {"lo": c.name_lo, "en": c.name_en} for c in db.session.query(Centre)}
+    return render_template("insight/comments.html", rows=rows, summary=summary, services=services,
+                           centre_names=centre_names)
 
 
 @bp.app_template_global()
