@@ -227,6 +227,18 @@ def test_ratings_are_public_only_from_five_and_comments_only_for_supervisors(app
     assert "ໃບຢັ້ງຢືນທີ່ຢູ່" in lao_page
 
 
+def test_dashboard_links_to_the_bottleneck_maps_and_the_ratings(app, client):
+    finished_case(app)
+    login(client, "supervisor.xs")
+    for lang, map_words, ratings in (("lo", "ແຜນທີ່ຈຸດຕິດຂັດ", "ຄະແນນຈາກຜູ້ຍື່ນຄຳຮ້ອງ"),
+                                     ("en", "Bottleneck map", "Applicants' ratings")):
+        page = client.get(f"/monitor/?lang={lang}").get_data(as_text=True)
+        assert "/monitor/services/residence_certificate/elements?scope=" in page and map_words in page
+        assert 'href="/monitor/feedback"' in page and ratings in page.replace("&#39;", "'")
+    public = client.get("/transparency/?lang=en").get_data(as_text=True)
+    assert "/elements" not in public  # the public page keeps its plain table
+
+
 # ---- status by SMS -----------------------------------------------------------------------------------
 
 def _signed(client, payload, *, as_json=False, ts=None, secret=SECRET, sig=None):
