@@ -52,6 +52,9 @@ TEXTS = {
     "clock_left": {"lo": " ເຫຼືອ {n} ມື້ລັດຖະການ.", "en": " {n} working days left."},
     "clock_today": {"lo": " ກຳນົດແມ່ນມື້ນີ້.", "en": " Due today."},
     "clock_late": {"lo": " ກາຍກຳນົດ {n} ມື້ລັດຖະການ.", "en": " {n} working days late."},
+    # English singulars (Lao has no plural)
+    "clock_left_one": {"lo": " ເຫຼືອ {n} ມື້ລັດຖະການ.", "en": " {n} working day left."},
+    "clock_late_one": {"lo": " ກາຍກຳນົດ {n} ມື້ລັດຖະການ.", "en": " {n} working day late."},
     "clock_paused": {"lo": " ໂມງຢຸດ: ລໍຖ້າເອກະສານຂອງທ່ານ (ເຫຼືອ {n} ມື້).",
                      "en": " Clock paused: waiting for your documents ({n} days left)."},
     "subject": {"lo": "ຄຳຮ້ອງ {code}: {label}", "en": "Application {code}: {label}"},
@@ -158,10 +161,10 @@ def clock_words(app: Application, locale: str) -> str:
     if state["state"] == clock.PAUSED:
         return TEXTS["clock_paused"][locale].format(n=max(left, 0))
     if left > 0:
-        return TEXTS["clock_left"][locale].format(n=left)
+        return TEXTS["clock_left_one" if left == 1 else "clock_left"][locale].format(n=left)
     if left == 0:
         return TEXTS["clock_today"][locale]
-    return TEXTS["clock_late"][locale].format(n=-left)
+    return TEXTS["clock_late_one" if left == -1 else "clock_late"][locale].format(n=-left)
 
 
 def for_milestone(application_id: int, milestone: str) -> list[int]:
@@ -185,17 +188,24 @@ def for_milestone(application_id: int, milestone: str) -> list[int]:
     code = display_code(app.tracking_code)
     base = cfg("PUBLIC_BASE_URL", "")
     # the clock's words, the status link and (on the final message) the one-time rating link are fixed parts:
-    # fit() shortens the service name, label or reason instead
-    track = clock_words(app, locale)
+    # fit() would shorten the reason or label to a few letters to make room, so drop the least useful parts
+    # first: the first variant whose text keeps the reason / label whole wins (else the shortest, last one)
+    words = clock_words(app, locale)
+    link = rate = ""
     if base:
-        track += TEXTS["track"][locale].format(url=f"{base.rstrip('/')}/status/{app.tracking_code}")
+        link = TEXTS["track"][locale].format(url=f"{base.rstrip('/')}/status/{app.tracking_code}")
         if milestone in ("completed", "rejected"):  # the one-time rating link (engine/feedback.py)
             from engine.feedback import link_path
 
-            track += TEXTS["rate"][locale].format(url=base.rstrip("/") + link_path(app.id))
-    body = milestone_text(locale, milestone, code=code, service=service_name, label=label, track=track,
-                          reason=_reason(app.id) if milestone == "returned" else "",
-                          amount=app.fee_amount if milestone == "payment" else None)
+            rate = TEXTS["rate"][locale].format(url=base.rstrip("/") + link_path(app.id))
+    variants = [words + link + rate, link + rate, words + link, link]
+    reason = _reason(app.id) if milestone == "returned" else ""
+    amount = app.fee_amount if milestone == "payment" else None
+    for track in variants:
+        body = milestone_text(locale, milestone, code=code, service=service_name, label=label, track=track,
+                              reason=reason, amount=amount)
+        if _kept_whole(body, milestone, label=label, reason=reason, amount=amount):
+            break
     subject = TEXTS["subject"][locale].format(code=code, label=label)
     addresses = applicant_addresses(app) or {"web": f"application {code}"}
     ids = []
@@ -205,6 +215,17 @@ def for_milestone(application_id: int, milestone: str) -> list[int]:
         if nid:
             ids.append(nid)
     return ids
+
+
+def _kept_whole(text: str, milestone: str, *, label: str, reason: str, amount) -> bool:
+    """Whether fit() left the part the applicant must read (the return reason, else the label) unshortened."""
+    if milestone == "returned" and reason:
+        part = reason
+    elif milestone == "payment" and amount:
+        return True  # the amount is never shortened
+    else:
+        part = label
+    return " ".join(str(part or "").split()) in text
 
 
 def milestone_text(locale: str, milestone: str, *, code: str, service: str, label: str, track: str = "",

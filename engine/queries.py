@@ -171,7 +171,7 @@ def public_status(code: str) -> dict | None:
         "steps": [{"milestone": m, "label": labels.get(m, {"lo": m, "en": m}), "at": at} for m, at in steps],
         "milestones": [{"id": mid, "label": label} for mid, label in labels.items()],
         "submitted_at": submitted_at,
-        "due_date": due_date,
+        "due_date": legal["due_date"],  # the clock's: moved on by the days a returned case waits
         "completed_at": completed_at,
         "overdue": bool(legal["state"] == clock.RUNNING and due_date and due_date < local_today()),
         "clock": legal,

@@ -30,6 +30,9 @@ def first_bad_input() -> tuple[str, object] | None:
             return key, found
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
             "application/x-www-form-urlencoded", "multipart/form-data"):
+        if request.mimetype == "application/x-www-form-urlencoded":
+            # keep the raw body readable after the form is parsed: signed requests (POST /sms/inbound) need it
+            request.get_data(cache=True)
         for key, value in request.form.items(multi=True):
             found = problem_in(key, long=False) or _form_value_problem(value)
             if found:

@@ -53,5 +53,5 @@ APPROVE_PATH = [
     ("officer.xs", "Task_VillageCertify", {"decision": "approve"}),
     ("approver.xs", "Task_Approve", {"decision": "approve"}),
     ("cashier.xs", "Task_Payment", {"receipt_number": "R-1", "amount_paid": 25000}),
-    ("desk.xs", "Task_Issue", {"certificate_number": "XS-2026-1", "handed_over": "yes"}),
+    ("desk.xs", "Task_Issue", {"handed_over": "yes"}),
 ]

@@ -207,7 +207,7 @@ def test_step_limits_are_validated(ctx):
            "step_limits": {"Task_A": -1, "Task_B": "two", "Task_C": 9, "Task_D": 3},
            "milestones": [{"id": "received", "elements": ["Task_A"], "label": {"lo": "ຮັບ", "en": "In"}}]}
     service = parse_service(doc, "service.yaml", "svc_x", problems)
-    text = " | ".join(p.message for p in problems)
+    text = " | ".join(p.messages["en"] for p in problems)
     assert "Task_A: -1 must be a whole number" in text and "Task_B: 'two'" in text
     assert "Task_C: 9 working days is more than the service's time limit of 5" in text
     assert service["step_limits"] == {"Task_D": 3}

@@ -91,5 +91,9 @@ def test_page_shows_the_table_in_lao(app, client):
     html = client.get("/monitor/services/residence_certificate/elements?lang=lo").get_data(as_text=True)
     assert "ແຜນທີ່ຈຸດຕິດຂັດ" in html and "ກວດສອບເອກະສານ" in html and "data-elements-diagram" in html
     assert client.get("/monitor/services/residence_certificate/elements?from=x").status_code == 422
+    # the period uses the platform's Lao-first date field (dd/mm/yyyy), not the browser's mm/dd/yyyy picker
+    assert 'type="date"' not in html and 'data-date-input' in html and 'placeholder="ວວ/ດດ/ປປປປ"' in html
+    ranged = client.get("/monitor/services/residence_certificate/elements?from=01/11/2026&to=30/11/2026")
+    assert ranged.status_code == 200 and 'value="01/11/2026"' in ranged.get_data(as_text=True)
     moved = client.get("/monitor/services/residence_certificate/elements?service=birth_certificate&from=2026-01-01")
     assert moved.status_code == 302 and "/monitor/services/birth_certificate/elements" in moved.headers["Location"]

@@ -48,7 +48,24 @@ def test_status_api_and_page_show_the_clock_in_words(app, client):
     html = client.get(f"/status/{code}?lang=lo").get_data(as_text=True)
     assert f"ເຫຼືອ {left} ມື້ລັດຖະການ" in html or (left == 0 and "ຄົບກຳນົດມື້ນີ້" in html)
     html = client.get(f"/status/{code}?lang=en").get_data(as_text=True)
-    assert f"{left} working days left" in html or (left == 0 and "Due today" in html)
+    words = f"{left} working day left" if left == 1 else f"{left} working days left"
+    assert words in html or (left == 0 and "Due today" in html)
+
+
+def test_the_clock_in_english_says_one_working_day_in_the_singular(app):
+    from flask import render_template
+
+    def render(lang, **clock):
+        with app.test_request_context(f"/?lang={lang}"):
+            return render_template("public/_clock.html", clock={"due_date": None, "paused_working_days": 0,
+                                                                 **clock})
+
+    assert "1 working day left" in render("en", state="running", working_days_left=1)
+    assert "1 working day late" in render("en", state="running", working_days_left=-1)
+    assert "3 working days left" in render("en", state="running", working_days_left=3)
+    assert "Finished 1 working day late" in render("en", state="stopped", working_days_left=-1)
+    assert "ເຫຼືອ 1 ມື້ລັດຖະການ" in render("lo", state="running", working_days_left=1)
+    assert "ເຫຼືອ 4 ມື້ລັດຖະການ" in render("lo", state="running", working_days_left=4)
 
 
 def test_a_returned_case_says_paused_waiting_for_your_documents(app, client):
@@ -63,6 +80,27 @@ def test_a_returned_case_says_paused_waiting_for_your_documents(app, client):
     assert "Clock paused: waiting for your documents" in client.get(f"/status/{code}?lang=en").get_data(as_text=True)
 
 
+def test_a_returned_case_shows_the_moved_due_date_everywhere(app, client):
+    """While the clock is paused the due date moves on with the wait: the page's "Due date" is the clock's."""
+    from datetime import timedelta
+
+    from engine.db import db
+    from engine.models import Application
+    from engine.queries import public_status
+    from engine.runtime.commands import return_to_citizen
+
+    app_id, code = open_case(app)
+    with app.app_context():
+        return_to_citizen(ready_task(app_id).id, actor("desk.xs"), "Page 2 of the family book is missing")
+        case = db.session.get(Application, app_id)
+        case.clock_paused_since = case.clock_paused_since - timedelta(days=14)  # waiting for two weeks
+        original = case.due_date
+        db.session.commit()
+        info = public_status(code)
+    assert info["clock"]["state"] == "paused"
+    assert info["due_date"] == info["clock"]["due_date"] and info["due_date"] > original
+
+
 def test_milestone_sms_carries_the_days_left(app):
     from engine.models.jobs import Notification
 
@@ -73,6 +111,30 @@ def test_milestone_sms_carries_the_days_left(app):
         bodies = list(db.session.execute(select(Notification.body).where(
             Notification.application_id == app_id, Notification.kind == "milestone")).scalars())
     assert bodies and all("ມື້ລັດຖະການ" in b or "ກຳນົດແມ່ນມື້ນີ້" in b for b in bodies), bodies
+
+
+def test_a_returned_sms_keeps_the_reason_whole_next_to_the_links(app):
+    """With the status link and the clock's words a 40-letter reason used to be cut to a few letters: the
+    clock's words give way first, the reason stays readable, and the text still fits two UCS-2 SMS."""
+    from engine.db import db
+    from engine.models.jobs import Notification
+    from engine.runtime.commands import return_to_citizen
+    from engine.sms import LIMIT, units
+
+    app.config["PUBLIC_BASE_URL"] = "https://odsc.example.la"
+    reason = ("ກະລຸນາເອົາໜ້າທີສອງຂອງປຶ້ມສຳມະໂນຄົວມາໃຫ້ແດ່" * 2)[:40]
+    assert len(reason) == 40
+    app_id, code = open_case(app)
+    with app.app_context():
+        return_to_citizen(ready_task(app_id).id, actor("desk.xs"), reason)
+        bodies = list(db.session.execute(select(Notification.body).where(
+            Notification.application_id == app_id, Notification.kind == "milestone",
+            Notification.body.contains("ສົ່ງຄືນ"))).scalars())
+    assert bodies
+    for body in bodies:
+        assert reason in body, body
+        assert f"https://odsc.example.la/status/{code}" in body
+        assert units(body) <= LIMIT == 134
 
 
 # ---- feedback ----------------------------------------------------------------------------------------
@@ -120,7 +182,9 @@ def test_rating_from_the_status_page_and_the_one_time_sms_link(app, client):
         bodies = list(db.session.execute(select(Notification.body).where(
             Notification.application_id == other_id, Notification.kind == "milestone")).scalars())
         link = link_path(other_id)
-    assert any(link in b for b in bodies), bodies
+    # the rating link gives way when it would cut the label to a few letters (the Lao text with a status link
+    # and the 32-letter token is too long for two SMS): the label stays whole
+    assert any("ຄຳຮ້ອງຖືກປະຕິເສດ." in b for b in bodies), bodies
     anonymous = app.test_client()
     assert anonymous.get(link[:-1] + ("0" if link[-1] != "0" else "1")).status_code == 404  # forged token
     assert anonymous.post(link, data={"rating": "2"}).status_code == 200
@@ -155,6 +219,24 @@ def test_ratings_are_public_only_from_five_and_comments_only_for_supervisors(app
     login(client, "supervisor.xs")
     staff_page = client.get("/monitor/feedback?lang=en").get_data(as_text=True)
     assert "secret comment 4" in staff_page
+    # names in the page's language, not ids; each summary row is a card on a phone (table.report)
+    assert ">residence_certificate<" not in staff_page and "residence_certificate ·" not in staff_page
+    assert ">xaysettha<" not in staff_page and "· xaysettha ·" not in staff_page
+    assert 'class="table report feedback-summary"' in staff_page
+    lao_page = client.get("/monitor/feedback?lang=lo").get_data(as_text=True)
+    assert "ໃບຢັ້ງຢືນທີ່ຢູ່" in lao_page
+
+
+def test_dashboard_links_to_the_bottleneck_maps_and_the_ratings(app, client):
+    finished_case(app)
+    login(client, "supervisor.xs")
+    for lang, map_words, ratings in (("lo", "ແຜນທີ່ຈຸດຕິດຂັດ", "ຄະແນນຈາກຜູ້ຍື່ນຄຳຮ້ອງ"),
+                                     ("en", "Bottleneck map", "Applicants' ratings")):
+        page = client.get(f"/monitor/?lang={lang}").get_data(as_text=True)
+        assert "/monitor/services/residence_certificate/elements?scope=" in page and map_words in page
+        assert 'href="/monitor/feedback"' in page and ratings in page.replace("&#39;", "'")
+    public = client.get("/transparency/?lang=en").get_data(as_text=True)
+    assert "/elements" not in public  # the public page keeps its plain table
 
 
 # ---- status by SMS -----------------------------------------------------------------------------------

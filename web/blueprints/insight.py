@@ -88,9 +88,14 @@ def feedback_comments():
     centres = sorted(visible_centres(actor))
     if not centres:
         abort(403)
+    from engine.models import Centre, Service
+
     rows = feedback.comments(actor, centres)
     summary = feedback.aggregates(centres, public=False)
-    return render_template("insight/comments.html", rows=rows, summary=summary)
+    services = {s.id: {"lo": s.name_lo, "en": s.name_en} for s in db.session.query(Service)}
+    centre_names = {c.id: {"lo": c.name_lo, "en": c.name_en} for c in db.session.query(Centre)}
+    return render_template("insight/comments.html", rows=rows, summary=summary, services=services,
+                           centre_names=centre_names)
 
 
 @bp.app_template_global()
@@ -110,15 +115,16 @@ def public_ratings(centre_id: str | None = None) -> list[dict]:
 # ---- the bottleneck map ----------------------------------------------------------------------------
 
 def _date_arg(name: str):
-    from datetime import date
+    """A period bound as the Lao-first date field sends it (dd/mm/yyyy; yyyy-mm-dd still accepted)."""
+    from engine.dayformat import parse_day
 
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        return parse_day(raw)
     except ValueError:
-        raise InvalidData({name: f"ວັນທີບໍ່ຖືກຕ້ອງ (YYYY-MM-DD) / not a date (YYYY-MM-DD): {raw[:20]}"}) from None
+        raise InvalidData({name: f"ວັນທີບໍ່ຖືກຕ້ອງ (ວວ/ດດ/ປປປປ) / not a date (dd/mm/yyyy): {raw[:20]}"}) from None
 
 
 @bp.get("/monitor/services/<service_id>/elements")
@@ -201,7 +207,7 @@ def sms_inbound():
     """For the SMS gateway (docs/SMS.md): form or JSON with `from` and `text`, signed with the shared secret."""
     from engine import sms_inbound as sms
 
-    raw = request.get_data(cache=True)
+    raw = request.get_data(cache=True)  # before request.form: once the form is parsed the raw body is gone
     try:
         sms.verify(current_app.config.get("SMS_INBOUND_SECRET"), request.headers.get("X-ODSC-Timestamp"), raw,
                    request.headers.get("X-ODSC-Signature"), time.time(),
