@@ -7,6 +7,7 @@ comments (which may name people) only to supervisors of the centre and monitors 
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 
@@ -26,9 +27,12 @@ FINISHED = (COMPLETED, REJECTED)
 
 
 def link_token(application_id: int) -> str:
-    """The token of the one-time rating link for an application (hex, 32 characters)."""
+    """The token of the one-time rating link for an application: 16 URL-safe characters (96 bits of an
+    HMAC-SHA256), short enough that the final SMS keeps its label and the link in two Lao SMS; guessing is
+    bounded by the link's rate limit and the case taking one rating."""
     key = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(key, f"feedback:{application_id}".encode(), hashlib.sha256).hexdigest()[:32]
+    digest = hmac.new(key, f"feedback:{application_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:12]).decode()
 
 
 def link_path(application_id: int) -> str:

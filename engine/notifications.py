@@ -47,7 +47,7 @@ TEXTS = {
         "en": "One-Door Service Centre: application {code}: pay {amount} at the centre.{track}",
     },
     "track": {"lo": " {url}", "en": " {url}"},
-    "rate": {"lo": " ໃຫ້ຄະແນນບໍລິການ: {url}", "en": " Rate the service: {url}"},
+    "rate": {"lo": " ໃຫ້ຄະແນນ: {url}", "en": " Rate us: {url}"},
     # the legal clock (engine/clock.py) in each milestone message
     "clock_left": {"lo": " ເຫຼືອ {n} ມື້ລັດຖະການ.", "en": " {n} working days left."},
     "clock_today": {"lo": " ກຳນົດແມ່ນມື້ນີ້.", "en": " Due today."},
@@ -199,6 +199,8 @@ def for_milestone(application_id: int, milestone: str) -> list[int]:
 
             rate = TEXTS["rate"][locale].format(url=base.rstrip("/") + link_path(app.id))
     variants = [words + link + rate, link + rate, words + link, link]
+    if rate:  # the final message: the one-time rating link matters more than the status link
+        variants = [link + rate, rate, link]
     reason = _reason(app.id) if milestone == "returned" else ""
     amount = app.fee_amount if milestone == "payment" else None
     for track in variants:

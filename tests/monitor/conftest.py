@@ -155,12 +155,15 @@ def expected(centre_ids=None, today: date | None = None, range_start=None, range
 
 def login_as(client, app, username: str) -> None:
     """Put the user's id in the Flask session (what the login page does after checking the password)."""
+    from engine import sessions
     from engine.db import db
     from engine.models import User
 
     with app.app_context():
         user = db.session.query(User).filter_by(username=username).one()
         uid, epoch = user.id, user.session_epoch
+        sid = sessions.start(uid)  # a server-side session, as login records one
     with client.session_transaction() as sess:
+        sess["sid"] = sid
         sess["uid"] = uid
         sess["epoch"] = epoch

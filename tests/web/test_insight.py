@@ -182,9 +182,9 @@ def test_rating_from_the_status_page_and_the_one_time_sms_link(app, client):
         bodies = list(db.session.execute(select(Notification.body).where(
             Notification.application_id == other_id, Notification.kind == "milestone")).scalars())
         link = link_path(other_id)
-    # the rating link gives way when it would cut the label to a few letters (the Lao text with a status link
-    # and the 32-letter token is too long for two SMS): the label stays whole
-    assert any("ຄຳຮ້ອງຖືກປະຕິເສດ." in b for b in bodies), bodies
+    # the final SMS keeps its label whole and carries the rating link (the status link gives way first when the
+    # Lao text with both links and the 32-letter token would not fit two SMS)
+    assert any("ຄຳຮ້ອງຖືກປະຕິເສດ." in b and link in b for b in bodies), bodies
     anonymous = app.test_client()
     assert anonymous.get(link[:-1] + ("0" if link[-1] != "0" else "1")).status_code == 404  # forged token
     assert anonymous.post(link, data={"rating": "2"}).status_code == 200
