@@ -8,7 +8,7 @@ change, "log out everywhere", an administrator's reset).
 Resolving a token costs one indexed read per request: resolved tokens are cached per process, keyed by the
 token's hash, and the cache is valid only while `auth_revision.version` is what it was when the entry was
 made. Database triggers bump that version on every revocation, deactivation, epoch, role or identity
-change (migration i17a1), so such a change takes effect on the very next request in every process.
+change (migration 0011), so such a change takes effect on the very next request in every process.
 """
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ class IdempotencyKey(db.Model):
 
 class AuthRevision(db.Model):
     """One row; database triggers bump `version` whenever a token or account changes in a way that can end
-    or alter what a bearer token stands for (see migration i17a1). Token caches compare it per request."""
+    or alter what a bearer token stands for (see migration 0011). Token caches compare it per request."""
 
     __tablename__ = "auth_revision"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

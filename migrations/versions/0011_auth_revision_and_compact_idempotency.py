@@ -7,14 +7,14 @@ changed. Web processes cache resolved tokens and read this one row per request t
 
 Idempotency rows keep the answer's status, resource id and ETag instead of the whole response body.
 
-Revision ID: i17a1
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "i17a1"
-down_revision = "i16_operations"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

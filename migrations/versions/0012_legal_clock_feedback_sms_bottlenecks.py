@@ -1,13 +1,13 @@
 """The legal clock (pauses while returned), feedback per service, inbound status SMS, element time rollups.
 
-Revision ID: i18_clock_feedback_sms
-Revises: 0008
+Revision ID: 0012
+Revises: 0011
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "i18_clock_feedback_sms"
-down_revision = "i17a1"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """Operations: where a service version came from, a calendar with per-province holidays and swapped working
 days plus a version number every process checks, worker heartbeats and claim owners.
 
-Revision ID: i16_operations
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "i16_operations"
-down_revision = "i14_web_sessions"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,12 +1,12 @@
 """Server-side web sessions: logout ends every copy of a session cookie.
 
-Revision ID: i14_web_sessions
+Revision ID: 0009
 Revises: 0008
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "i14_web_sessions"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
