@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from engine.audit import Actor, record
 from engine.catalogue.loader import content_hash
 from engine.catalogue.publish import publish_service
-from engine.catalogue.services import APPLICANT
+from engine.catalogue.services import APPLICANT, SUPERVISOR
 from engine.db import db
 from engine.designer.scaffold import GENERATED_HEADER, propose_service
 from engine.designer.upload import MAX_BPMN_BYTES, Upload, UploadRejected, collect
@@ -151,7 +151,9 @@ def revalidate(draft: DesignerDraft) -> Report:
 
 
 def needed_roles(definition: dict) -> set[str]:
-    return {t["role"] for t in definition.get("tasks", {}).values()} - {APPLICANT, ""}
+    """The office roles a centre needs to offer the service: every task's role but the applicant's and the
+    supervisor's (the documented default of unrouted tasks; supervisors are accounts, not offices)."""
+    return {t["role"] for t in definition.get("tasks", {}).values()} - {APPLICANT, SUPERVISOR, ""}
 
 
 def centre_choices(definition: dict) -> list[dict]:

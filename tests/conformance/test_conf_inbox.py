@@ -93,3 +93,15 @@ def test_manual_and_plain_tasks_in_two_os_processes(conf):
     assert seen["ready"] == ["Manual_Unrouted"]
     case.complete("Manual_Unrouted", user="supervisor.xs")
     assert case.app().status == "completed"
+
+
+def test_a_process_with_tasks_for_the_supervisor_can_be_offered_at_a_centre(conf):
+    """Fresh-designer review: the documented default (unrouted tasks go to the supervisor) made the designer's
+    publish skip every centre for lacking an office with the 'supervisor' role; supervisors are accounts."""
+    from engine.designer.service import centre_choices
+
+    bundle, _problems = load_bundle("human_tasks")
+    defn = bundle.definition
+    assert any(task["role"] == "supervisor" for task in defn["tasks"].values())
+    choices = {choice["id"]: choice for choice in centre_choices(defn)}
+    assert choices["xaysettha"]["missing"] == []
