@@ -25,7 +25,7 @@ def first_bad_input() -> tuple[str, object] | None:
     if found:
         return "path", found
     for key, value in request.args.items(multi=True):
-        found = problem_in(key, long=False) or problem_in(value, long=False)
+        found = problem_in(key or "", long=False) or problem_in(value or "", long=False)
         if found:
             return key, found
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
@@ -34,7 +34,7 @@ def first_bad_input() -> tuple[str, object] | None:
             # keep the raw body readable after the form is parsed: signed requests (POST /sms/inbound) need it
             request.get_data(cache=True)
         for key, value in request.form.items(multi=True):
-            found = problem_in(key, long=False) or _form_value_problem(value)
+            found = problem_in(key or "", long=False) or _form_value_problem(value)  # a part may have no name
             if found:
                 return key, found
         # file names are labels: engine.inputs.clean_file_name makes them safe, they are never refused
