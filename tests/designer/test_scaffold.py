@@ -100,6 +100,8 @@ def test_camunda_form_data_becomes_a_form_and_an_unknown_lane_is_a_draft_to_edit
     text = page.get_data(as_text=True)
     assert "Water office" in text and "water_office" in text  # the guess, and the proposed role
     assert 'name="service_yaml"' in text  # the generated service.yaml, to edit on the page
+    # a draft with errors is never announced as valid (fresh-designer review)
+    assert "The draft has errors" in text and "The upload is valid" not in text
     draft_id = int(re.search(r"/drafts/(\d+)", response.headers["Location"]).group(1))
     from engine.db import db
     from engine.models.designer import DesignerDraft

@@ -107,7 +107,10 @@ def upload():
     if draft is None:
         status = 400 if report.hostile else 422
         return render_template("designer/report.html", report=report, problems=report.problems, draft=None), status
-    flash(_("The upload is valid. Check the report, try a dry run, then publish."), "success")
+    if report.errors:  # a draft kept for editing its generated service.yaml: say so, never "valid"
+        flash(_("The draft has errors: read the report and fix them before a dry run."), "error")
+    else:
+        flash(_("The upload is valid. Check the report, try a dry run, then publish."), "success")
     return redirect(url_for("designer.draft", draft_id=draft.id))
 
 
