@@ -86,7 +86,7 @@ def event_label(kind: str | None) -> str:
 # kinds whose summary is written by people or names a person (a comment, a reason, a username); the others'
 # summaries are internal ids (BPMN elements, service and centre ids) already said by the label
 _INTERNAL_SUMMARY = ("task.", "timer.", "service_task.", "incident.", "application.", "certificate.", "service.",
-                     "centre.", "designer.", "document.")
+                     "centre.", "designer.", "document.", "calendar.", "catalogue.", "feedback.", "notification.")
 
 
 def summary_shown(kind: str | None) -> bool:

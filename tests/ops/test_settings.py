@@ -101,7 +101,10 @@ def test_notify_retry_delays_from_the_environment_are_seconds(request, database_
     login(client, CITIZEN)
     assert apply_residence(client).status_code in (302, 303)
     from engine.db import db, utcnow
+    from engine.jobs.publisher import drain
     from engine.models.jobs import Notification
+
+    drain(app)  # the first attempt runs after the response, on the after-commit thread
 
     with app.app_context():
         rows = db.session.query(Notification).filter_by(channel="sms").all()

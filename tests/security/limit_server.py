@@ -17,6 +17,9 @@ def main() -> None:
 
     from web import create_app
 
+    # REDIS_URL makes this a production process, which refuses to start without SECRET_KEY in the environment
+    os.environ.setdefault("SECRET_KEY", "limits")
+
     app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "RATELIMIT_ENABLED": True,
                       "RATELIMIT_KEY_PREFIX": os.environ["RATELIMIT_KEY_PREFIX"], "SECRET_KEY": "limits",
                       "WTF_CSRF_ENABLED": False})
