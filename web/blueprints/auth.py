@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from engine.accounts import MIN_PASSWORD, create_user
 from engine.db import db
 from engine.errors import InvalidData
+from engine.inputs import TextProblem, clean_text
 from engine.login import LOCKED, OK, check_login, phone_username
 from engine.models import User
 from engine.redirects import same_site_path
@@ -76,6 +77,11 @@ def register():
         errors["phone"] = _("Not a valid Lao phone number (e.g. 020 5555 1234)")
     if not values["full_name"].strip():
         errors["full_name"] = _("Please enter your name")
+    else:
+        try:  # the input boundary: what the account's column (200 characters) and every store can carry
+            values["full_name"] = clean_text(values["full_name"], max_length=200)
+        except TextProblem as exc:
+            errors["full_name"] = exc.text(lang())
     password = request.form.get("password", "")
     if len(password) < MIN_PASSWORD:
         errors["password"] = _("At least %(n)d characters", n=MIN_PASSWORD)
