@@ -127,7 +127,7 @@ def plan_import(text: str, file: str = "centres.yaml") -> ImportPlan:
     try:
         doc = load_yaml(text)
     except YamlError as exc:
-        plan.problems.append(Problem(file, str(exc), line=exc.line))
+        plan.problems.append(exc.finding(file))
         return plan
     roles, centres = parse_centres(doc, file, plan.problems)
     plan.roles = roles
@@ -143,20 +143,31 @@ def plan_import(text: str, file: str = "centres.yaml") -> ImportPlan:
     all_roles = set(known_roles) | set(roles)
     for c in centres:
         if c["parent"] and c["parent"] not in declared and db.session.get(Centre, c["parent"]) is None:
-            plan.problems.append(Problem(file, f"centre {c['id']!r} has unknown parent {c['parent']!r}",
-                                         line=c.get("_line")))
+            plan.problems.append(Problem(
+                file, {"lo": f"ສູນ {c['id']} ມີສູນແມ່ {c['parent']} ທີ່ບໍ່ມີຢູ່",
+                       "en": f"centre {c['id']} has an unknown parent {c['parent']}"},
+                {"lo": "ຂຽນສູນແມ່ໄວ້ໃນໄຟລ໌ດຽວກັນ ຫຼື ສ້າງມັນກ່ອນ", "en": "declare the parent in the same file, or create it first"},
+                line=c.get("_line")))
         for s in c["services"]:
             if s["id"] not in services:
-                plan.problems.append(Problem(file, f"centre {c['id']!r} offers unknown service {s['id']!r}",
-                                             "publish the service first", s.get("_line")))
+                plan.problems.append(Problem(
+                    file, {"lo": f"ສູນ {c['id']} ໃຫ້ບໍລິການ {s['id']} ທີ່ບໍ່ມີຢູ່",
+                           "en": f"centre {c['id']} offers an unknown service {s['id']}"},
+                    {"lo": "ເຜີຍແຜ່ບໍລິການກ່ອນ", "en": "publish the service first"}, s.get("_line")))
         for o in c["offices"]:
             for role in o["roles"]:
                 if role not in all_roles:
-                    plan.problems.append(Problem(file, f"office {o['id']!r} has unknown role {role!r}"))
+                    plan.problems.append(Problem(
+                        file, {"lo": f"ຫ້ອງການ {o['id']} ມີບົດບາດ {role} ທີ່ບໍ່ມີຢູ່",
+                               "en": f"office {o['id']} has an unknown office role {role}"},
+                        {"lo": "ເພີ່ມບົດບາດໃນ office_roles ກ່ອນ", "en": "add the role under office_roles first"},
+                        line=c.get("_line")))
             other = db.session.get(Office, o["id"])
             if other is not None and other.centre_id != c["id"]:
-                plan.problems.append(Problem(file, f"office id {o['id']!r} of {c['id']!r} belongs to centre "
-                                                   f"{other.centre_id!r}", line=c.get("_line")))
+                plan.problems.append(Problem(
+                    file, {"lo": f"ລະຫັດຫ້ອງການ {o['id']} ຂອງ {c['id']} ເປັນຂອງສູນ {other.centre_id} ແລ້ວ",
+                           "en": f"the office id {o['id']} of {c['id']} belongs to the centre {other.centre_id}"},
+                    {"lo": "ໃຊ້ລະຫັດຫ້ອງການອື່ນ", "en": "choose another office id"}, line=c.get("_line")))
         decl = normalise({k: v for k, v in c.items() if not k.startswith("_")})
         for name, code in text_errors(decl).items():  # the same input boundary as the admin form
             plan.problems.append(Problem(file, f"centre {c['id']!r}: {name}: {admin_text(code, 'en')}",

@@ -12,7 +12,7 @@ from engine.catalogue.centres import parse_centres
 from engine.catalogue.forms import parse_form
 from engine.catalogue.ids import check_ids
 from engine.catalogue.messages_modeler import modeler_problem
-from engine.catalogue.problems import Problem
+from engine.catalogue.problems import Problem, problem
 from engine.catalogue.routes import check_routes
 from engine.catalogue.services import APPLICANT, SUPERVISOR, cross_check, definition, parse_service
 from engine.catalogue.yamlio import YamlError, line_of, load_yaml
@@ -46,9 +46,9 @@ def _read_yaml(path: Path, rel: str, problems: list[Problem]):
     try:
         return load_yaml(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        problems.append(Problem(rel, {"lo": "ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "not UTF-8 text"}, {"lo": "ບັນທຶກໄຟລ໌ເປັນ UTF-8", "en": "save the file as UTF-8"}))
+        problems.append(problem("yaml.not_utf8", rel))
     except YamlError as exc:
-        problems.append(Problem(rel, str(exc), {"lo": "ກວດການຍະຫໍ້ໜ້າ ແລະ ເຄື່ອງໝາຍວົງຢືມ", "en": "check indentation and quotes"}, exc.line))
+        problems.append(exc.finding(rel))
     return None
 
 
@@ -111,10 +111,10 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
         service_yaml = files["service.yaml"].decode("utf-8")
         doc = load_yaml(service_yaml)
     except UnicodeDecodeError:
-        problems.append(Problem(yaml_rel, {"lo": "ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "not UTF-8 text"}, {"lo": "ບັນທຶກໄຟລ໌ເປັນ UTF-8", "en": "save the file as UTF-8"}))
+        problems.append(problem("yaml.not_utf8", yaml_rel))
         return None
     except YamlError as exc:
-        problems.append(Problem(yaml_rel, str(exc), {"lo": "ກວດການຍະຫໍ້ໜ້າ ແລະ ເຄື່ອງໝາຍວົງຢືມ", "en": "check indentation and quotes"}, exc.line))
+        problems.append(exc.finding(yaml_rel))
         return None
     service = parse_service(doc, yaml_rel, folder.name, problems)
     if service is None:

@@ -106,3 +106,8 @@ MESSAGES: dict[str, dict] = {
 from engine.catalogue.messages_modeler import MODELER_MESSAGES  # noqa: E402
 
 MESSAGES.update(MODELER_MESSAGES)
+
+# findings about the files themselves (encoding, YAML syntax): engine.catalogue.messages_files
+from engine.catalogue.messages_files import FILE_MESSAGES  # noqa: E402
+
+MESSAGES.update(FILE_MESSAGES)

@@ -6,7 +6,7 @@ import re
 from engine.catalogue.bpmn import BpmnDocument
 from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
 from engine.catalogue.messages_modeler import modeler_problem
-from engine.catalogue.problems import Problem, check_text
+from engine.catalogue.problems import Problem, check_text, problem
 from engine.catalogue.yamlio import line_of
 
 ID_RE = re.compile(r"^[a-z0-9_]{2,64}$")
@@ -20,7 +20,9 @@ KIND_WORDS = {"userTask": "user task", "manualTask": "manual task", "task": "tas
 
 def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict | None:
     if not isinstance(doc, dict):
-        problems.append(Problem(file, {"lo": "service.yaml ຕ້ອງເປັນ mapping (key: value)", "en": "service.yaml must be a mapping"}, line=1))
+        found = {type(None): ("ຫວ່າງເປົ່າ", "empty"), str: ("ເປັນຂໍ້ຄວາມແຖວດຽວ", "one line of text"),
+                 list: ("ເປັນລາຍການ", "a list")}.get(type(doc), ("ເປັນຄ່າດຽວ", "a single value"))
+        problems.append(problem("yaml.service_not_mapping", file, 1, found_lo=found[0], found_en=found[1]))
         return None
     sid = doc.get("id")
     if sid != folder:

@@ -34,9 +34,18 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 
 class YamlError(Exception):
-    def __init__(self, message: str, line: int | None):
+    """Text that is not YAML. `detail` is PyYAML's description of the mistake, `line` 1-based or None."""
+
+    def __init__(self, message: str, line: int | None, detail: str = ""):
         super().__init__(message)
         self.line = line
+        self.detail = detail or message
+
+    def finding(self, file: str):
+        """The bilingual `yaml.invalid` finding for `file` (engine.catalogue.messages_files)."""
+        from engine.catalogue.problems import problem
+
+        return problem("yaml.invalid", file, self.line, at=self.line or 1, detail=self.detail)
 
 
 def load_yaml(text: str):
@@ -44,9 +53,9 @@ def load_yaml(text: str):
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise YamlError(f"not valid YAML: {exc.problem}", line) from exc
+        raise YamlError(f"not valid YAML: {exc.problem}", line, str(exc.problem or exc)) from exc
     except yaml.YAMLError as exc:
-        raise YamlError(f"not valid YAML: {exc}", None) from exc
+        raise YamlError(f"not valid YAML: {exc}", None, str(exc)) from exc
 
 
 def line_of(obj, key: str | None = None) -> int | None:

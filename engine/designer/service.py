@@ -37,6 +37,18 @@ class DraftInvalid(DomainError):
                 else "This service has errors and cannot be published")
 
 
+class DraftPublished(DomainError):
+    """A published draft is part of an immutable version: it cannot be edited (upload a new one)."""
+
+    code, status = "draft_published", 409
+
+    def message(self, locale: str = "lo") -> str:
+        version = self.params.get("version") or "?"
+        return (f"ຮ່າງນີ້ຖືກເຜີຍແຜ່ແລ້ວເປັນສະບັບ {version}, ແກ້ໄຂບໍ່ໄດ້: ອັບໂຫຼດຮ່າງໃໝ່ເພື່ອປ່ຽນແປງ" if locale == "lo"
+                else f"This draft was already published as version {version} and cannot change: "
+                     "upload a new draft to make a change")
+
+
 def _require_designer(actor: Actor) -> None:
     if actor.kind != "staff" or DESIGNER not in actor.roles:
         raise Forbidden()
@@ -101,11 +113,13 @@ def _keep_generated(upload: Upload, report: Report, actor: Actor, names: list[st
 def edit_service_yaml(draft_id: int, text: str, actor: Actor) -> tuple[Report, DesignerDraft]:
     """Replace a draft's service.yaml (the designer's review of a generated one) and validate again.
 
-    One transaction; a published draft cannot change (Conflict). A hostile result changes nothing and is audited.
+    One transaction; a published draft cannot change (DraftPublished, 409). A hostile result changes nothing and
+    is audited.
     """
     draft = get_draft(draft_id, actor)
     if draft.status != DRAFT:
-        raise Conflict(what="draft")
+        version = db.session.get(ServiceVersion, draft.published_version_id) if draft.published_version_id else None
+        raise DraftPublished(version=version.number if version else "")
     upload = upload_of(draft)
     upload.service["service.yaml"] = text.encode("utf-8")
     report = validate(upload)

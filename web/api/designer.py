@@ -38,7 +38,23 @@ class DraftOut(Strict):
     draft_id = fields.Integer(required=True)
     service_id = fields.String(required=True)
     content_hash = fields.String(required=True)
+    service_yaml = fields.String(required=True, metadata={
+        "description": "the draft's service.yaml: the uploaded one, or the one generated from a bare BPMN upload "
+                       "(review it, then PUT it back edited)"})
     report = fields.List(fields.Nested(ReportItem), required=True)
+
+
+class DraftDetail(DraftOut):
+    status = fields.String(required=True, metadata={"enum": ["draft", "published"]})
+    published_version_id = fields.Integer(allow_none=True, required=True)
+    files = fields.List(fields.String(), required=True, metadata={"description": "service.yaml and BPMN file names"})
+    forms = fields.List(fields.String(), required=True, metadata={"description": "ids of the uploaded forms"})
+    created_by = fields.String(required=True)
+    created_at = UTCDateTime(required=True)
+
+
+class ServiceYamlOut(Strict):
+    service_yaml = fields.String(required=True)
 
 
 class VersionOut(Strict):
@@ -130,6 +146,22 @@ class MigrationOut(Strict):
                           metadata={"description": "application id -> reason it stayed on its version"})
 
 
+def _report(items: list[dict], locale: str) -> list[dict]:
+    """Findings with `message` and `hint` in the designer's language (`messages`/`hints` keep both)."""
+    out = []
+    for item in items or []:
+        item = dict(item)
+        item["message"] = (item.get("messages") or {}).get(locale) or item.get("message") or ""
+        item["hint"] = (item.get("hints") or {}).get(locale, item.get("hint") or "")
+        out.append(item)
+    return out
+
+
+def _draft(draft, items: list[dict], locale: str) -> dict:
+    return {"draft_id": draft.id, "service_id": draft.service_id, "content_hash": draft.content_hash,
+            "service_yaml": (draft.files or {}).get("service.yaml", ""), "report": _report(items, locale)}
+
+
 def _designer(actor) -> None:
     if actor.kind != "staff" or "designer" not in actor.roles:
         raise Forbidden()
@@ -181,11 +213,30 @@ def designer_upload(actor):
         status = 400 if report.hostile else 422
         response = problem(status, "service_invalid", f"{len(report.errors)} errors")
         body = json.loads(response.get_data())
-        body["report"] = report.problems
+        body["report"] = _report(report.problems, actor.locale)
         response.set_data(json.dumps(body, ensure_ascii=False))
         return response
-    return {"draft_id": draft.id, "service_id": draft.service_id, "content_hash": draft.content_hash,
-            "report": report.problems}
+    return _draft(draft, report.problems, actor.locale)
+
+
+@operation("/designer/drafts/<int:draft_id>", "GET", op_id="designer_draft", response=DraftDetail,
+           summary="A draft: its service.yaml, files, status and the report of a fresh validation", tag="designer",
+           errors=(401, 403, 404))
+def designer_draft(actor, draft_id):
+    draft = service.get_draft(draft_id, actor)
+    items = service.revalidate(draft).problems if draft.status == "draft" else (draft.report or [])
+    return {**_draft(draft, items, actor.locale), "status": draft.status,
+            "published_version_id": draft.published_version_id,
+            "files": sorted(draft.files or {}), "forms": sorted(draft.forms or {}),
+            "created_by": draft.created_by or "", "created_at": draft.created_at}
+
+
+@operation("/designer/drafts/<int:draft_id>/service-yaml", "GET", op_id="designer_service_yaml",
+           response=ServiceYamlOut, summary="A draft's service.yaml text (to review and edit before publishing)",
+           tag="designer", errors=(401, 403, 404))
+def designer_service_yaml(actor, draft_id):
+    draft = service.get_draft(draft_id, actor)
+    return {"service_yaml": (draft.files or {}).get("service.yaml", "")}
 
 
 @operation("/designer/drafts/<int:draft_id>/dry-run", "POST", op_id="designer_dry_run", body=DryRunIn,
@@ -214,11 +265,10 @@ def designer_edit_service_yaml(actor, draft_id, body):
     if report.hostile:
         response = problem(400, "service_invalid", f"{len(report.errors)} errors")
         payload = json.loads(response.get_data())
-        payload["report"] = report.problems
+        payload["report"] = _report(report.problems, actor.locale)
         response.set_data(json.dumps(payload, ensure_ascii=False))
         return response
-    return {"draft_id": draft.id, "service_id": draft.service_id, "content_hash": draft.content_hash,
-            "report": report.problems}
+    return _draft(draft, report.problems, actor.locale)
 
 
 @operation("/designer/drafts/<int:draft_id>/publish", "POST", op_id="designer_publish", body=PublishIn,
