@@ -165,6 +165,12 @@ class StandIn:
                 except OSError:
                     pass  # the caller is gone (killed)
 
+            def finish(self):
+                try:
+                    super().finish()
+                except OSError:
+                    pass  # the caller is gone (killed)
+
             def log_message(self, *args):
                 pass
 
