@@ -76,8 +76,8 @@ def test_procfile_run_survives_a_worker_killed_mid_job(rq_app, tmp_path):
         procs.start("connectors", commands["connectors"], env)
         wait_for("gunicorn to answer /healthz", 60, lambda: http_up(port) or procs.procs["web"].poll() is not None)
         assert procs.procs["web"].poll() is None, procs.logs()
-        workers = Path(f"/proc/{procs.procs['web'].pid}/task/{procs.procs['web'].pid}/children").read_text().split()
-        assert len(workers) == 2, workers  # the Procfile's two gunicorn workers
+        children = Path(f"/proc/{procs.procs['web'].pid}/task/{procs.procs['web'].pid}/children")
+        wait_for("the Procfile's two gunicorn workers", 30, lambda: len(children.read_text().split()) == 2)
 
         status, body = _call(port, "POST", "/api/v1/auth/token", {"username": CITIZEN, "password": PASSWORD})
         assert status == 201, body
