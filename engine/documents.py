@@ -14,6 +14,7 @@ import hashlib
 import os
 import secrets
 import tempfile
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -97,8 +98,8 @@ class LocalStorage:
 class S3Storage:
     """An S3-compatible bucket, through any client with boto3's put_object/get_object/delete_object shape.
 
-    Not used by default (boto3 is not a dependency): a deployment sets
-    `app.config["DOCUMENT_STORAGE"] = S3Storage(boto3.client("s3", endpoint_url=...), "bucket")`.
+    DOCUMENT_STORAGE=s3 (with S3_BUCKET, S3_ENDPOINT_URL, S3_REGION, S3_PREFIX) uses it with boto3 (the
+    `s3` extra: pip install "odsc[s3]"); tests/documents/test_s3_storage.py runs it against moto's S3 server.
     """
 
     def __init__(self, client, bucket: str, prefix: str = "documents/"):
@@ -109,10 +110,21 @@ class S3Storage:
                                ServerSideEncryption="AES256")
 
     def get(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"].read()
+        """The object's bytes; FileNotFoundError when the bucket has no such key (as LocalStorage)."""
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"].read()
+        except Exception as exc:
+            code = str(((getattr(exc, "response", None) or {}).get("Error") or {}).get("Code", ""))
+            if code in ("NoSuchKey", "404", "NotFound"):
+                raise FileNotFoundError(key) from exc
+            raise
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self.prefix + key)
+
+
+_s3_clients: dict[tuple, object] = {}
+_s3_lock = threading.Lock()
 
 
 def _s3_storage() -> S3Storage:
@@ -125,8 +137,11 @@ def _s3_storage() -> S3Storage:
         import boto3
     except ImportError as exc:
         raise RuntimeError("DOCUMENT_STORAGE=s3 needs boto3: pip install boto3") from exc
-    client = boto3.client("s3", endpoint_url=config.get("S3_ENDPOINT_URL") or None,
-                          region_name=config.get("S3_REGION") or None)
+    where = (config.get("S3_ENDPOINT_URL") or None, config.get("S3_REGION") or None)
+    with _s3_lock:  # one client per process (making one costs tens of ms; a client is thread-safe)
+        client = _s3_clients.get(where)
+        if client is None:
+            client = _s3_clients[where] = boto3.client("s3", endpoint_url=where[0], region_name=where[1])
     return S3Storage(client, config["S3_BUCKET"], config.get("S3_PREFIX") or "documents/")
 
 

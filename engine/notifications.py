@@ -21,7 +21,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, case, select, update
 
 from engine.db import db, is_postgres, utcnow
 from engine.jobs import leases, queues
@@ -427,9 +427,13 @@ def send(notification_id: int, token: str | None = None) -> str:
         cond = leases.claimable(Notification, now)
     else:
         cond = Notification.claimed_by == token
+    # being sent now: due from now on (not after the after-commit grace), so that if this worker dies the
+    # message is taken over as soon as its claim is released
     taken = db.session.execute(update(Notification).where(Notification.id == notification_id,
                                                           Notification.status == PENDING, cond)
-                               .values(claimed_by=runner, claimed_at=now, claim_owner=leases.owner())).rowcount
+                               .values(claimed_by=runner, claimed_at=now, claim_owner=leases.owner(),
+                                       next_attempt_at=case((Notification.next_attempt_at > now, now),
+                                                            else_=Notification.next_attempt_at))).rowcount
     db.session.commit()
     if taken != 1:
         return "skipped"

@@ -21,7 +21,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, case, delete, select, update
 
 from engine import events
 from engine.db import db, is_postgres, utcnow
@@ -223,8 +223,12 @@ def take_claim(row_id: int, token: str | None, runner: str) -> DueTimer | None:
         cond = leases.claimable(DueTimer, now)
     else:
         cond = DueTimer.claimed_by == token
+    # the row is being run now: if it was not yet due (a service task's grace for its after-commit job), it
+    # is due from now on, so that if this worker dies its work is taken over once the claim is released,
+    # not only when the grace runs out
     done = db.session.execute(update(DueTimer).where(DueTimer.id == row_id, DueTimer.state == WAITING, cond)
-                              .values(claimed_by=runner, claimed_at=now, claim_owner=leases.owner())).rowcount
+                              .values(claimed_by=runner, claimed_at=now, claim_owner=leases.owner(),
+                                      due_at=case((DueTimer.due_at > now, now), else_=DueTimer.due_at))).rowcount
     db.session.commit()
     if done != 1:
         return None

@@ -19,10 +19,19 @@ from engine.runtime.commands import local_today
 _ROOT = Path(__file__).resolve().parent
 
 
-def _build() -> str:
-    """Changes when the status templates or translations are redeployed."""
-    files = [_ROOT / "templates" / "public" / "status.html", *(_ROOT / "translations").glob("*/LC_MESSAGES/*.mo")]
-    return format(int(max((f.stat().st_mtime for f in files if f.exists()), default=0)), "x")
+def _build(root: Path = _ROOT) -> str:
+    """A digest of the deployed templates and translations under `root` (the web package): it changes when
+    they are redeployed with other content, and it is the same on every host of one release, whenever and
+    however its files were copied (modification times play no part). Computed once per process."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    files = sorted([*(root / "templates").rglob("*.html"), *(root / "translations").glob("*/*/LC_MESSAGES/*.mo")])
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:12]
 
 
 BUILD = _build()

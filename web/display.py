@@ -65,11 +65,45 @@ SYSTEM_ROLES = {
     "admin": _l("Administrator"),
 }
 LEVELS = {"ministry": _l("Ministry"), "province": _l("Province"), "district": _l("District")}
+# the names of the fields inside an audit entry's details (engine.audit.record's `data`, user and centre
+# snapshots), as the audit page shows them; a key missing here is shown by `_humane`
+FIELDS = {
+    "username": _l("Username"), "full_name": _l("Full name"), "centre": _l("Centre"), "centres": _l("Centres"),
+    "roles": _l("Roles"), "role": _l("Role"), "phone": _l("Phone number"), "email": _l("Email"),
+    "active": _l("In use"), "must_change_password": _l("Must change the password"), "user": _l("Account"),
+    "kind": _l("Kind"), "reason": _l("Reason"), "task": _l("Task"), "task_name": _l("Task name"),
+    "from": _l("From"), "expires_hours": _l("Valid for (hours)"), "how": _l("How"), "forced": _l("Forced"),
+    "tracking_code": _l("Tracking code"), "channel": _l("Channel"), "text": _l("Text"), "element": _l("Element"),
+    "elements": _l("Elements"), "manual": _l("By hand"), "connector": _l("Connected system"),
+    "due_date": _l("Due date"), "notification": _l("Message"), "notifications": _l("Messages"),
+    "rating": _l("Rating"), "number": _l("Number"), "template_error": _l("Template error"), "error": _l("Error"),
+    "errors": _l("Errors"), "warnings": _l("Warnings"), "incident": _l("Failed automatic step"),
+    "service": _l("Service"), "services": _l("Services"), "version": _l("Version"), "origin": _l("Origin"),
+    "hash": _l("Content fingerprint"), "current": _l("Current version"),
+    "current_origin": _l("Origin of the current version"), "current_by": _l("Current version published by"),
+    "file_version": _l("Version in the catalogue file"), "made_current": _l("Version made current"),
+    "draft": _l("Draft"), "generated": _l("Generated"), "from_version": _l("From version"),
+    "to_version": _l("To version"), "service_version": _l("Service version"), "document": _l("Document"),
+    "files": _l("Files"), "name": _l("Name"), "size": _l("Size (bytes)"), "status": _l("Status"),
+    "hostile": _l("Refused as hostile"), "id": _l("Identifier"), "level": _l("Level"),
+    "parent": _l("Parent centre"), "address": _l("Address"), "opening_hours": _l("Opening hours"),
+    "offices": _l("Offices"), "fee": _l("Fee"), "added": _l("Added"), "removed": _l("Removed"),
+    "changed": _l("Changed"), "created": _l("Created"), "moved": _l("Moved"), "skipped": _l("Skipped"),
+    "refused": _l("Refused"), "answers": _l("Answers"), "confirmed": _l("Confirmed"), "form": _l("Form"),
+    "result": _l("Result"), "decision": _l("Decision"), "tasks_released": _l("Tasks released"),
+    "waiting_before": _l("Waiting before"), "waiting_after": _l("Waiting after"),
+}
 
 
 def _humane(key: str) -> str:
     """Last resort for a value no table knows (statuses, roles): never the raw dotted id a programmer wrote."""
     return str(key).replace("_", " ").replace(".", " ").strip()
+
+
+def field_label(key) -> str:
+    """'full_name' -> 'Full name' / 'ຊື່ ແລະ ນາມສະກຸນ': a field inside an audit entry's details."""
+    found = FIELDS.get(str(key))
+    return str(found) if found is not None else _humane(str(key))
 
 
 def event_label(kind: str | None) -> str:
@@ -184,7 +218,7 @@ def value(val, locale: str | None = None) -> str:
     if isinstance(val, dict):
         if set(val) <= {"lo", "en"}:
             return pick(val, locale)
-        return "; ".join(f"{k}: {value(v, locale)}" for k, v in val.items())
+        return "; ".join(f"{field_label(k)}: {value(v, locale)}" for k, v in val.items())
     if isinstance(val, list | tuple):
         return ", ".join(value(v, locale) for v in val)
     text = str(val)
@@ -237,7 +271,7 @@ def daywords(val) -> str:
 def init_display(app) -> None:
     app.jinja_env.globals.update(event_label=event_label, status_label=status_label, channel_label=channel_label,
                                  role_label=role_label, roles_label=roles_label, actor_label=actor_label,
-                                 level_label=level_label, group_label=group_label,
+                                 level_label=level_label, group_label=group_label, field_label=field_label,
                                  now_iso=now_iso, now_local=now_local, month_names=month_names,
                                  summary_shown=summary_shown)
     app.jinja_env.filters.update(phone=phone, number=number, value=value, kip=format_kip, dayformat=dayformat,

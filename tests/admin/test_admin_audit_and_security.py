@@ -31,7 +31,8 @@ def test_audit_page_filters_by_centre_user_kind_and_date_and_pages(app, client):
     assert kinds(client, f"/admin/audit?user={CITIZEN}") == ["application.started"]
     # before and after of an edit are shown
     html = client.get("/admin/audit?kind=centre.updated&centre=pakse").get_data(as_text=True)
-    assert "<th scope=\"row\">active</th><td>ແມ່ນ</td><td>ບໍ່</td>" in html  # yes/no as people read them
+    # fields named and yes/no said as people read them
+    assert "<th scope=\"row\">ກຳລັງໃຊ້ງານ</th><td>ແມ່ນ</td><td>ບໍ່</td>" in html
     today = utcnow().date()
     assert "centre.closed" in kinds(client, f"/admin/audit?from={today - timedelta(days=1)}&to={today + timedelta(days=1)}")
     assert kinds(client, "/admin/audit?to=2020-01-01") == []
@@ -47,6 +48,28 @@ def test_audit_page_filters_by_centre_user_kind_and_date_and_pages(app, client):
     third = client.get("/admin/audit?kind=test.event&page=3").get_data(as_text=True)
     assert third.count('class="item audit-event') == 20 and "event 0<" in third.replace(" </h3>", "<")
     assert 'rel="next"' not in third and 'rel="prev"' in third
+
+
+def test_audit_details_name_their_fields_in_the_page_language(app, client):
+    """Review of issue 16: the fields inside an entry's details were raw keys (full_name, must_change_password)."""
+    login(client, "admin")
+    client.post("/admin/centres/new", data=centre_form())
+    with app.app_context():
+        record("user.updated", SYSTEM, "desk.xs", centre_id="xaysettha", data={
+            "before": {"full_name": "A", "roles": ["front_desk"], "must_change_password": False},
+            "after": {"full_name": "B", "roles": ["front_desk", "supervisor"], "must_change_password": True},
+            "reason": "moved"})
+        record("catalogue.release_kept", SYSTEM, "residence_certificate v3 kept", data={
+            "service": "residence_certificate", "current": 3, "current_origin": "designer", "file_version": 2})
+        db.session.commit()
+    lao = client.get("/admin/audit").get_data(as_text=True)
+    fields = re.findall(r'<th scope="row">([^<]*)</th>', lao)
+    assert {"ຊື່ ແລະ ນາມສະກຸນ", "ຕ້ອງປ່ຽນລະຫັດຜ່ານ", "ເຫດຜົນ", "ສະບັບປັດຈຸບັນ", "ສະບັບໃນໄຟລ໌ລາຍການບໍລິການ"} <= set(fields)
+    assert [f for f in fields if re.search(r"[A-Za-z_]", f)] == []  # no raw key, no English on the Lao page
+    # a field inside a nested value (a centre's offices) is named too
+    assert not re.search(r"\b(name|roles|id): ", lao)
+    english = client.get("/admin/audit?kind=user.updated&lang=en").get_data(as_text=True)
+    assert '<th scope="row">Must change the password</th>' in english and "full_name" not in english
 
 
 def test_province_admin_sees_only_their_provinces_audit(app, client):

@@ -32,3 +32,28 @@ def test_status_page_and_api_answer_304_until_the_case_changes(api, citizen, des
         changed = api.client.get(path, headers={"Accept-Language": "en", "If-None-Match": etags[path]})
         assert changed.status_code == 200 and changed.headers["ETag"] != etags[path]
     assert changed.get_json()["milestone"] == "in_review"
+
+
+def test_the_status_build_tag_comes_from_content_not_file_times(tmp_path):
+    """Two hosts of one release agree on the ETag whenever their files were copied (review of issue 16);
+    a redeploy with another template or translation changes it. The translations' .mo files count."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from web import conditional
+
+    here = Path(conditional.__file__).resolve().parent
+    host = tmp_path / "web"
+    for folder in ("templates", "translations"):
+        shutil.copytree(here / folder, host / folder, copy_function=shutil.copyfile)  # new modification times
+    for path in host.rglob("*"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    assert conditional._build(host) == conditional._build(here) == conditional.BUILD
+    mo = host / "translations" / "web" / "lo" / "LC_MESSAGES" / "messages.mo"
+    mo.write_bytes(mo.read_bytes() + b"\0")
+    changed = conditional._build(host)
+    assert changed != conditional.BUILD
+    status = host / "templates" / "public" / "status.html"
+    status.write_text(status.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert conditional._build(host) not in (changed, conditional.BUILD)

@@ -8,74 +8,21 @@ import json
 import os
 import signal
 import subprocess
-import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 from sqlalchemy import select
 
 from tests.jobs.jobs_support import clean_redis, rq_app, start  # noqa: F401 - fixtures
-
-ODSC = str(Path(sys.executable).with_name("odsc"))
-
-
-class Registry:
-    """The first call hangs (the worker dies during it); later calls answer at once."""
-
-    def __init__(self):
-        self.calls = 0
-        self.first_arrived = threading.Event()
-        registry = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                registry.calls += 1
-                if registry.calls == 1:
-                    registry.first_arrived.set()
-                    time.sleep(120)  # a hung external service
-                body = json.dumps({"ok": True}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+from tests.ops.process_support import ODSC, StandIn, process_env, procfile
+from tests.ops.process_support import children as _children
+from tests.ops.process_support import wait_for as _wait
 
 
 def _env(app, tmp_path, registry_url):
-    env = dict(os.environ)
-    env.update(DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=app.config["REDIS_URL"],
-               JOBS_MODE="rq", ODSC_INSTANCE=str(tmp_path / "worker-instance"), SECRET_KEY="test",
-               JOBS_DISPATCH_SECONDS="0.5", WORKER_HEARTBEAT_SECONDS="1", WORKER_DEAD_SECONDS="10",
-               CONNECTOR_TIMEOUT="300", JOBS_GRACE_SECONDS="0", LOG_FORMAT="json",
-               CONNECTORS=json.dumps({"http_registry": {"type": "http", "url": registry_url},
-                                      "certificate_number": {"type": "sequence"}}))
-    return env
-
-
-def _children(pid: int) -> list[str]:
-    out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
-    return [line.strip() for line in out.splitlines() if line.strip()]
-
-
-def _wait(what, deadline_seconds, check):
-    deadline = time.monotonic() + deadline_seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    return process_env(app, tmp_path, JOBS_DISPATCH_SECONDS="0.5", WORKER_HEARTBEAT_SECONDS="1",
+                       WORKER_DEAD_SECONDS="10", CONNECTOR_TIMEOUT="300", JOBS_GRACE_SECONDS="0",
+                       CONNECTORS=json.dumps({"http_registry": {"type": "http", "url": registry_url},
+                                              "certificate_number": {"type": "sequence"}}))
 
 
 def test_work_of_a_killed_worker_moves_on_within_30_seconds(rq_app, tmp_path):
@@ -83,7 +30,7 @@ def test_work_of_a_killed_worker_moves_on_within_30_seconds(rq_app, tmp_path):
     from engine.models import Task
     from engine.models.jobs import DueTimer, WorkerHeartbeat
 
-    registry = Registry()
+    registry = StandIn(hold_first=True)  # the first call hangs (the worker dies during it); later ones answer
     env = _env(rq_app, tmp_path, registry.url)
     first = subprocess.Popen([ODSC, "worker", "--queues", "connectors", "--name", "conn-1"], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -92,7 +39,7 @@ def test_work_of_a_killed_worker_moves_on_within_30_seconds(rq_app, tmp_path):
         with rq_app.app_context():
             app_id = start("jobs_service").id
             db.session.remove()
-        assert registry.first_arrived.wait(120), "the connector was never called"
+        assert registry.held.wait(120), "the connector was never called"
         with rq_app.app_context():
             row = _wait("the claim", 30, lambda: db.session.execute(select(DueTimer).where(
                 DueTimer.application_id == app_id, DueTimer.claim_owner == "conn-1")).scalar_one_or_none()
@@ -129,7 +76,7 @@ def test_work_of_a_killed_worker_moves_on_within_30_seconds(rq_app, tmp_path):
                 db.session.remove()
                 return ready == ["Task_Issue"]
         _wait("the service task to complete on the second worker", 90, done)
-        assert registry.calls == 2  # the hung call, and one call by the second worker
+        assert len(registry.snapshot()) == 2  # the hung call, and one call by the second worker
         leftovers = subprocess.run(["pgrep", "-f", "conn-1"], capture_output=True, text=True).stdout.split()
         assert [p for p in leftovers if int(p) != os.getpid()] == []
     finally:
@@ -140,7 +87,7 @@ def test_work_of_a_killed_worker_moves_on_within_30_seconds(rq_app, tmp_path):
                     proc.wait(15)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-        registry.server.shutdown()
+        registry.close()
 
 
 def test_the_default_worker_leaves_connectors_to_their_own_pool(rq_app):
@@ -150,5 +97,4 @@ def test_the_default_worker_leaves_connectors_to_their_own_pool(rq_app):
     default = queue_names(rq_app)
     assert queues.CONNECTORS not in default and queues.TIMERS in default and queues.NOTIFICATIONS in default
     assert queue_names(rq_app, ["connectors"]) == [queues.CONNECTORS]
-    procfile = (Path(__file__).resolve().parents[2] / "Procfile").read_text()
-    assert "odsc worker --queues connectors" in procfile
+    assert procfile()["connectors"] == "odsc worker --queues connectors"

@@ -465,25 +465,26 @@ MAX_AUDIT_PAGE = 100_000  # keeps OFFSET inside every database's integer range
 
 def changes(data) -> list[tuple[str, str, str]]:
     """(field, before, after) rows for an event's details, whatever shape its data has: before/after mappings
-    (field by field), before/after plain values (one row), or any other data (key, '', value). Never raises:
-    one odd event must not take down the page."""
-    from web.display import value
+    (field by field), before/after plain values (one row), or any other data (key, '', value). Fields are
+    named in the page's language (web.display.field_label). Never raises: one odd event must not take down
+    the page."""
+    from web.display import field_label, value
 
     try:
         if not isinstance(data, dict):
             return [("", "", value(data))] if data not in (None, "", {}) else []
         if "before" in data and "after" in data:
             before, after = data["before"], data["after"]
-            rest = [(str(k), "", value(v)) for k, v in data.items() if k not in ("before", "after")]
+            rest = [(field_label(k), "", value(v)) for k, v in data.items() if k not in ("before", "after")]
             if isinstance(before, dict | type(None)) and isinstance(after, dict | type(None)):
                 before, after = before or {}, after or {}
                 out = []
                 for key in list(after) + [k for k in before if k not in after]:
                     if before.get(key) != after.get(key):
-                        out.append((str(key), _short(value(before.get(key))), _short(value(after.get(key)))))
+                        out.append((field_label(key), _short(value(before.get(key))), _short(value(after.get(key)))))
                 return rest + out
             return rest + [("", _short(value(before)), _short(value(after)))]
-        return [(str(k), "", _short(value(v))) for k, v in data.items()]
+        return [(field_label(k), "", _short(value(v))) for k, v in data.items()]
     except Exception:  # noqa: BLE001 - shown as raw text rather than failing the whole audit page
         return [("", "", _short(json.dumps(data, ensure_ascii=False, default=str)))]
 
