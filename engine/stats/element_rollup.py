@@ -66,7 +66,8 @@ def _months(first: date, last: date) -> list[date]:
 def _month_expr() -> str:
     if is_postgres():
         return "CAST(date_trunc('month', completed_at + INTERVAL '7 hours') AS DATE)"
-    return "date(completed_at, '+7 hours', 'start of month')"
+    # whole seconds: SQLite rounds fractional seconds to milliseconds, which can cross local midnight
+    return "date(substr(completed_at, 1, 19), '+7 hours', 'start of month')"
 
 
 def _ts(value: datetime):
