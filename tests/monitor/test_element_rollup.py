@@ -146,7 +146,7 @@ def test_rollup_figures_equal_the_rows_and_an_independent_count(steps, app, toda
             assert _seen(with_rollup) == expected, name
             assert sum(e["completed"] for e in with_rollup) > 0, name
         months = element_rollup.closed_months(start, end, today)
-        done = set(db.session.query(StatsElementMonthDone.month).filter_by(service_id=SERVICE).scalars())
+        done = {m for (m,) in db.session.query(StatsElementMonthDone.month).filter_by(service_id=SERVICE)}
         if months is None:
             assert not done
         else:  # the closed months inside the period, and no other, were rolled up
@@ -196,7 +196,7 @@ def test_the_rollup_is_read_and_rebuild_rollup_forgets_it(steps, app):
     result = app.test_cli_runner().invoke(args=["monitor", "rebuild-rollup", "--from", "2026-03-20"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        months = set(db.session.query(StatsElementMonthDone.month).scalars())
+        months = {m for (m,) in db.session.query(StatsElementMonthDone.month)}
         assert date(2026, 3, 1) not in months and date(2026, 2, 1) in months  # from the month of that day on
         fresh = {e["element_id"]: e["completed"] for e in figures(SERVICE, None, start, end, today=today)}
         assert fresh == rows
@@ -210,3 +210,32 @@ def test_the_rollup_is_read_and_rebuild_rollup_forgets_it(steps, app):
 def test_bad_rebuild_day_is_a_clear_error(app):
     result = app.test_cli_runner().invoke(args=["monitor", "rebuild-rollup", "--from", "31/13/2026"])
     assert result.exit_code != 0 and "--from" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("which", ["dashboard_day", "opendata_day", "opendata_month", "element_month"])
+def test_a_timestamp_just_before_local_midnight_stays_on_its_day(app, which):
+    """SQLite's date functions round fractional seconds to milliseconds, so 23:59:59.9996 in Vientiane became
+    the next day (and month) in the grouping, while the range filters (text comparison) kept it on its day: a
+    step or an application fell between a rollup and the rows. Every local-day expression cuts to whole
+    seconds; on PostgreSQL the same expressions are exact."""
+    from sqlalchemy import text
+
+    from engine.db import db
+    from engine.models import Application, Service
+    from engine.stats import dashboard, element_rollup, opendata
+
+    exprs = {"dashboard_day": lambda c: dashboard._Sql().day(c), "opendata_day": opendata._day,
+             "opendata_month": opendata._month, "element_month": lambda c: element_rollup._month_expr()}
+    expected = {"dashboard_day": "2026-10-31", "opendata_day": "2026-10-31", "opendata_month": "2026-10",
+                "element_month": "2026-10-01"}
+    with app.app_context():
+        version = db.session.get(Service, SERVICE).current_version_id
+        at = datetime(2026, 10, 31, 16, 59, 59, 999600)  # 23:59:59.9996 on 31 October in Vientiane
+        row = Application(tracking_code="ERMIDNIGHT", service_id=SERVICE, service_version_id=version,
+                          centre_id="xaysettha", channel="desk", locale="lo", status="completed", fee_amount=0,
+                          data={}, submitted_at=at, due_date=date(2026, 11, 5), completed_at=at, updated_at=at)
+        db.session.add(row)
+        db.session.commit()
+        got = db.session.execute(text(f"SELECT {exprs[which]('completed_at')} FROM application WHERE id = :i"),
+                                 {"i": row.id}).scalar()
+        assert str(got)[:len(expected[which])] == expected[which]
