@@ -239,3 +239,33 @@ def test_a_timestamp_just_before_local_midnight_stays_on_its_day(app, which):
         got = db.session.execute(text(f"SELECT {exprs[which]('completed_at')} FROM application WHERE id = :i"),
                                  {"i": row.id}).scalar()
         assert str(got)[:len(expected[which])] == expected[which]
+
+
+def test_a_rolled_up_year_costs_the_same_few_statements_as_a_month(steps, app):
+    """Once the months are rolled up, a map reads them in one grouped statement whatever their number: the
+    statements of a national year equal those of a single closed month (deterministic, counted on the engine)."""
+    from sqlalchemy import event
+
+    from engine.db import db
+    from engine.stats.elements import figures
+
+    today = date(2026, 12, 2)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        figures(SERVICE, None, date(2025, 12, 1), date(2026, 11, 30), today=today)  # rolls the year up
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            for start, end in ((date(2025, 12, 1), date(2026, 11, 30)), (date(2026, 10, 1), date(2026, 10, 31))):
+                db.session.expire_all()
+                statements.clear()
+                figures(SERVICE, ["vte", "xaysettha"], start, end, today=today)
+                reads = [s for s in statements if "FROM task" in s]
+                assert len(reads) == 1, reads  # only the cases waiting now come from the task rows
+                assert not any(s.lstrip().upper().startswith("INSERT") for s in statements)
+                assert len(statements) == 5, statements  # service, version, waiting, months done, histogram
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
