@@ -239,10 +239,12 @@ def _page_timing(app, repeat: int) -> list[float]:
             user = create_user("bench.monitor", "bench-pass-2026", full_name="Bench monitor", centre_id="moha",
                                roles=["monitor"])
             db.session.commit()
-        uid, epoch = user.id, user.session_epoch
+    # sessions live on the server (web_session): log in through the form, as a browser would (this in-process
+    # client has no CSRF token to send)
+    app.config["WTF_CSRF_ENABLED"] = False
     client = app.test_client()
-    with client.session_transaction() as sess:
-        sess["uid"], sess["epoch"] = uid, epoch
+    login = client.post("/login", data={"username": "bench.monitor", "password": "bench-pass-2026"})
+    assert login.status_code == 302, login.status_code
     out = []
     for _ in range(repeat):
         t = time.perf_counter()

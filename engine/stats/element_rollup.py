@@ -101,7 +101,7 @@ def ensure(service_id: str, first: date, last: date) -> bool:
         "INSERT INTO stats_element_month (service_id, month, centre_id, bpmn_id, working_days, steps) "
         f"SELECT service_id, {_month_expr()}, centre_id, bpmn_id, working_days, COUNT(*) FROM task "
         "WHERE service_id = :s AND completed_at >= :a AND completed_at < :b AND working_days IS NOT NULL "
-        "GROUP BY 1, 2, 3, 4, 5")
+        "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")  # stored in key order: a map reads few pages
     try:
         for run in runs:
             db.session.execute(stmt, {"s": service_id, "a": _ts(utc_start(run[0])),
