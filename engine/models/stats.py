@@ -1,4 +1,5 @@
-"""Monitoring: indexes on the read models and the daily rollup (migration 0006)."""
+"""Monitoring: indexes on the read models, the daily rollup (migration 0006) and the bottleneck map's monthly
+element rollup (migration 0014)."""
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, Index, Integer, String, text
@@ -41,4 +42,27 @@ class StatsDayDone(db.Model):
 
     __tablename__ = "stats_day_done"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StatsElementMonth(db.Model):
+    """The bottleneck map's rollup (engine/stats/element_rollup.py): how many steps of one service, at one
+    centre and one BPMN element, completed in one closed local month after taking `working_days` whole working
+    days. A histogram per element, so counts, sums and percentiles over any set of months are exact."""
+
+    __tablename__ = "stats_element_month"
+    service_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the first day of the local month
+    centre_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bpmn_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    working_days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    steps: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StatsElementMonthDone(db.Model):
+    """Which (service, month) pairs stats_element_month holds (a month without steps has a marker, no rows)."""
+
+    __tablename__ = "stats_element_month_done"
+    service_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
     computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -107,7 +107,9 @@ class _Sql:
     def day(self, column: str) -> str:
         if self.pg:
             return f"CAST({column} + INTERVAL '7 hours' AS DATE)"
-        return f"date({column}, '+7 hours')"
+        # SQLite's date functions round fractional seconds to milliseconds (23:59:59.9996 would become the
+        # next day, while the range filters compare the text); cutting to whole seconds never crosses a day
+        return f"date(substr({column}, 1, 19), '+7 hours')"
 
     def ts(self, value: datetime):
         return value if self.pg else value.isoformat(" ")

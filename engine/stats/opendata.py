@@ -36,13 +36,15 @@ FIELDS = ("month", "centre_id", "centre_name_lo", "centre_name_en", "service_id"
 def _month(column: str) -> str:
     if is_postgres():
         return f"to_char({column} + INTERVAL '7 hours', 'YYYY-MM')"
-    return f"strftime('%Y-%m', {column}, '+7 hours')"
+    # SQLite's date functions round fractional seconds to milliseconds (23:59:59.9996 would become the next
+    # day); the stored text is cut to whole seconds, which never crosses a day, as the range filters do not
+    return f"strftime('%Y-%m', substr({column}, 1, 19), '+7 hours')"
 
 
 def _day(column: str) -> str:
     if is_postgres():
         return f"CAST({column} + INTERVAL '7 hours' AS DATE)"
-    return f"date({column}, '+7 hours')"
+    return f"date(substr({column}, 1, 19), '+7 hours')"  # whole seconds: see _month
 
 
 def percentile(counts: dict[int, int], fraction: float) -> float | None:

@@ -110,7 +110,11 @@ def per_centre(lo: date, hi: date, centre_ids: list[str] | None) -> list[tuple]:
 
 
 def rebuild(from_day: date | None = None) -> None:
-    """Forget the rollup (from a day on, or all of it); it is recomputed on the next dashboard view."""
+    """Forget the rollups (from a day on, or all of it): the dashboards' daily one and the bottleneck map's
+    monthly one (from the month that holds `from_day`); they are recomputed on the next view."""
+    from engine.stats import element_rollup
+
+    element_rollup.rebuild(from_day)
     for model in (StatsDaily, StatsDayDone):
         stmt = delete(model)
         if from_day is not None:

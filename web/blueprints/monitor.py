@@ -392,11 +392,22 @@ def manifest():
 
 # ---- CLI: `odsc monitor rebuild-rollup` --------------------------------------------------------------
 
+def _iso_day(ctx, param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"ວັນທີຕ້ອງເປັນ YYYY-MM-DD / the day must be YYYY-MM-DD, not {value!r}") from None
+
+
 @bp.cli.command("rebuild-rollup")
-@click.option("--from", "from_day", default=None, help="first day to forget (YYYY-MM-DD); default: all")
-def rebuild_rollup(from_day: str | None):
-    """Forget the daily dashboard rollup (after importing rows for past days); views recompute it."""
+@click.option("--from", "from_day", default=None, callback=_iso_day,
+              help="first day to forget (YYYY-MM-DD); default: all")
+def rebuild_rollup(from_day: date | None):
+    """Forget the dashboards' daily rollup and the bottleneck map's monthly rollup (after importing rows for
+    past days); views recompute them."""
     from engine.stats import rollup
 
-    rollup.rebuild(date.fromisoformat(from_day) if from_day else None)
-    click.echo("dashboard rollup cleared" + (f" from {from_day}" if from_day else ""))
+    rollup.rebuild(from_day)
+    click.echo("dashboard and bottleneck map rollups cleared" + (f" from {from_day}" if from_day else ""))
