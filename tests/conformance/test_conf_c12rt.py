@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.conformance.harness import (
     CENTRE,
+    DATA,
     Case,
     actor,
     in_other_process,
@@ -78,6 +79,35 @@ def test_intermediate_cycle_timer_fires_in_another_os_process(conf):
     for _ in range(3):
         seen = in_other_process(conf, {"op": "complete", "application_id": case.id, "bpmn_id": "Task_Remind"})
     assert (seen["status"], seen["milestone"], seen["ready"]) == ("completed", "completed", [])
+
+
+def test_intermediate_cycle_timer_with_nothing_after_it_ends_the_case_after_its_last_repetition(conf):
+    """SpiffWorkflow marks the cycle event done in its closing timer refresh; the engine then runs one more pass
+    (engine.runtime.steps.run), so a case with no task after the cycle does not wait for ever."""
+    from engine.db import db
+    from engine.models.jobs import DueTimer
+
+    case = Case(publish("intermediate_cycle_end"))
+    case.complete("Task_Check")
+    assert case.fire_timers(timedelta(hours=1, minutes=1)) == ["Timer_Twice"]
+    assert case.app().status == "in_progress"  # one repetition is still to come
+    assert db.session.query(DueTimer).filter_by(application_id=case.id).count() == 1
+    assert case.fire_timers(timedelta(hours=1, minutes=1)) == ["Timer_Twice"]
+    closed(case)
+    assert db.session.query(DueTimer).filter_by(application_id=case.id).count() == 0
+
+
+def test_a_cycle_behind_an_event_based_gateway_is_refused_at_upload(conf):
+    """SpiffWorkflow never starts a cycle whose definition the gateway holds: refused, not accepted and stuck."""
+    from tests.conformance.harness import load_bundle
+
+    _bundle, problems = load_bundle("event_gateway_cycle")
+    found = [p for p in problems if p.code == "timer.cycle_gateway"]
+    assert len(found) == 1 and found[0].severity == "error"
+    text = (DATA / "event_gateway_cycle" / "process.bpmn").read_text(encoding="utf-8").splitlines()
+    assert found[0].line == next(n for n, line in enumerate(text, 1) if "R3/P10D" in line)
+    assert "Timer_Long" in found[0].text("en") and "Wait" in found[0].text("en") and found[0].hint
+    assert "ທາງແຍກຕາມເຫດການ" in found[0].text("lo")
 
 
 def test_dry_run_fires_each_repetition_of_an_intermediate_cycle(conf):
