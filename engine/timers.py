@@ -52,11 +52,11 @@ _KEPT = "odsc_due"  # the time SpiffWorkflow computed, kept next to the held cop
 
 
 def centre_zone(centre_id: str | None) -> str:
-    """The IANA time zone of a centre (its `timezone`, Asia/Vientiane when it names none)."""
+    """The IANA time zone name of a centre (its `centre.timezone` column; Asia/Vientiane for no centre)."""
     from engine.models import Centre
 
     row = db.session.get(Centre, centre_id) if centre_id else None
-    return getattr(row, "timezone", None) or DEFAULT_ZONE
+    return (row.timezone if row is not None else None) or DEFAULT_ZONE
 
 
 def _is_held(value) -> bool:
@@ -113,13 +113,30 @@ def let_fire(task) -> None:
         task._set_internal_data(event_fired=True)
 
 
+def timer_element(task) -> str:
+    """The BPMN id of the timer event a waiting task stands for.
+
+    A timer catch event is its own task. An event-based gateway waits in the catch events' place (SpiffWorkflow
+    moves their definitions into the gateway, in the order of its outgoing flows); it fires by its first timer
+    definition (they share one stored time), so that timer's catch event is named, not the gateway."""
+    spec = task.task_spec
+    definition = getattr(spec, "event_definition", None)
+    if isinstance(definition, MultipleEventDefinition):
+        outputs = list(getattr(spec, "outputs", []))
+        for index, item in enumerate(definition.event_definitions):
+            if isinstance(item, TimerEventDefinition) and index < len(outputs):
+                return getattr(outputs[index], "bpmn_id", None) or _bpmn_id(task)
+    return _bpmn_id(task)
+
+
 def waiting_timers(workflow, zone: str | None = None) -> dict[str, tuple[str, datetime]]:
-    """{task id: (BPMN id, due as the workflow computed it, naive UTC)} of the waiting timer tasks."""
+    """{task id: (BPMN id of the timer event, due as the workflow computed it, naive UTC)} of the waiting timer
+    tasks (`zone`: the centre's IANA zone, for date-times without an offset)."""
     out = {}
     for task in workflow.get_tasks(state=TaskState.WAITING):
         due = timer_due_at(task, zone)
         if due is not None:
-            out[str(task.id)] = (_bpmn_id(task), due)
+            out[str(task.id)] = (timer_element(task), due)
     return out
 
 

@@ -1,7 +1,7 @@
 """Creating, editing, closing and reopening centres, with their offices and the services they offer.
 
 A declaration has the shape of one entry of the centres file (see engine.catalogue.centres.public):
-id, name {lo, en}, level, parent, address {lo, en}, phone, opening_hours {lo, en}, active,
+id, name {lo, en}, level, parent, address {lo, en}, phone, opening_hours {lo, en}, active, timezone (IANA),
 services [{id, fee}], offices [{id, name {lo, en}, roles}]. Changes go through
 engine.catalogue.publish.apply_centres, which records centre.created / centre.updated with before and after.
 """
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from engine.admin.errors import AdminError, AdminInvalid
 from engine.admin.scope import check_scope, manageable_centres, require_admin
 from engine.audit import Actor, record
-from engine.catalogue.centres import ID_RE, LEVELS
+from engine.catalogue.centres import DEFAULT_TIMEZONE, ID_RE, LEVELS, valid_timezone
 from engine.catalogue.publish import apply_centres, centre_snapshot
 from engine.db import db
 from engine.errors import NotFound
@@ -100,6 +100,7 @@ def normalise(decl: dict) -> dict:
         "parent": decl.get("parent") or None, "address": _text(decl.get("address")),
         "phone": _nfc(decl.get("phone")), "opening_hours": _text(decl.get("opening_hours")),
         "active": bool(decl.get("active", True)),
+        "timezone": _nfc(decl.get("timezone")) or DEFAULT_TIMEZONE,
         "services": sorted(services, key=lambda s: s["id"]), "offices": sorted(offices, key=lambda o: o["id"]),
     }
 
@@ -111,6 +112,7 @@ def text_errors(decl: dict) -> dict[str, str]:
                                                                             ("opening_hours", 200))
               for lang in ("lo", "en")]
     checks.append(("phone", decl["phone"], 64))
+    checks.append(("timezone", decl["timezone"], 64))
     checks += [(f"offices.{o['id']}.name", o["name"][lang], 200) for o in decl["offices"] for lang in ("lo", "en")]
     errors = {}
     for field, value, limit in checks:
@@ -133,6 +135,8 @@ def validate(decl: dict, actor: Actor, *, creating: bool, locale: str = "lo") ->
         for lang in ("lo", "en"):
             if not decl[key][lang] and key == "name":
                 errors[f"{key}.{lang}"] = "required"
+    if "timezone" not in errors and not valid_timezone(decl["timezone"]):
+        errors["timezone"] = "bad_timezone"
     if decl["level"] not in LEVELS:
         errors["level"] = "bad_level"
     else:

@@ -61,7 +61,8 @@ def export_doc() -> dict:
     for row in tree_order(list(db.session.execute(select(Centre)).scalars())):
         snap = centre_snapshot(row)
         entry = {"id": snap["id"], "name": _t(snap["name"]), "level": snap["level"], "parent": snap["parent"],
-                 "address": _t(snap["address"]), "phone": snap["phone"], "opening_hours": _t(snap["opening_hours"])}
+                 "address": _t(snap["address"]), "phone": snap["phone"], "opening_hours": _t(snap["opening_hours"]),
+                 "timezone": snap["timezone"]}
         if not snap["active"]:
             entry["active"] = False
         entry["services"] = [_Flow(id=s["id"], fee=s["fee"]) if s["fee"] is not None else _Flow(id=s["id"])
@@ -95,7 +96,7 @@ def _diff_centre(before: dict | None, after: dict) -> list[str]:
         return [f"create centre {cid} ({after['level']}, parent {after['parent']}): "
                 f"{len(after['offices'])} offices, {len(after['services'])} services"]
     out = []
-    for key in ("name", "level", "parent", "address", "phone", "opening_hours"):
+    for key in ("name", "level", "parent", "address", "phone", "opening_hours", "timezone"):
         if before[key] != after[key]:
             out.append(f"centre {cid}: {key} {before[key]!r} -> {after[key]!r}")
     if before["active"] != after["active"]:

@@ -11,6 +11,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_level": ("ລະດັບຕ້ອງເປັນ ກະຊວງ, ແຂວງ ຫຼື ເມືອງ", "The level must be ministry, province or district"),
     "bad_parent": ("ສູນຂັ້ນເທິງບໍ່ຖືກຕ້ອງສຳລັບລະດັບນີ້", "This parent centre does not fit the level"),
     "parent_out_of_scope": ("ທ່ານບໍ່ສາມາດວາງສູນໄວ້ໃຕ້ສູນນີ້ໄດ້", "You cannot place a centre under this one"),
+    "bad_timezone": ("ເຂດເວລານີ້ບໍ່ຮູ້ຈັກ: ໃຊ້ຊື່ເຂດເວລາ IANA ເຊັ່ນ Asia/Vientiane ຫຼື Asia/Bangkok",
+                     "Unknown time zone: use an IANA time zone name such as Asia/Vientiane or Asia/Bangkok"),
     "unknown_service": ("ບໍ່ມີບໍລິການນີ້", "No such service"),
     "bad_fee": ("ຄ່າທຳນຽມຕ້ອງເປັນຈຳນວນກີບເຕັມ, 0 ຫຼື ຫຼາຍກວ່າ", "The fee must be whole kip, 0 or more"),
     "office_taken": ("ລະຫັດຫ້ອງການນີ້ຖືກໃຊ້ແລ້ວ (ຢູ່ສູນອື່ນ ຫຼື ຊ້ຳກັນ)",

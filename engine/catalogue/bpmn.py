@@ -235,11 +235,28 @@ def _check_timer(node, doc: BpmnDocument, problems: list[Problem]) -> None:
         problems.append(problem("timer.invalid", doc.file, child.sourceline, element,
                                 expression=literal or text, reason=str(exc)))
         return
-    if timer.local and timer.kind == "timeCycle":
+    gateway = _event_gateway_before(owner) if timer.kind == "timeCycle" else None
+    if gateway is not None:  # SpiffWorkflow never starts a cycle whose definition the gateway holds
+        problems.append(problem("timer.cycle_gateway", doc.file, child.sourceline, element, expression=timer.text,
+                                gateway=gateway))
+    elif timer.local and timer.kind == "timeCycle":
         problems.append(problem("timer.cycle_local", doc.file, child.sourceline, element, expression=timer.text))
     elif timer.local:
         problems.append(problem("timer.local_time", doc.file, child.sourceline, element, expression=timer.text,
                                 zone=DEFAULT_ZONE))
+
+
+def _event_gateway_before(event) -> str | None:
+    """The id of an event-based gateway with a sequence flow into `event` (an lxml element), or None."""
+    process = event.getparent() if event is not None else None
+    if process is None or not event.get("id"):
+        return None
+    gateways = {g.get("id") for g in process if isinstance(g.tag, str) and _local(g.tag) == "eventBasedGateway"}
+    for flow in process:
+        if isinstance(flow.tag, str) and _local(flow.tag) == "sequenceFlow" and flow.get("targetRef") == event.get(
+                "id") and flow.get("sourceRef") in gateways:
+            return flow.get("sourceRef")
+    return None
 
 
 def _flow_nodes(process) -> int:

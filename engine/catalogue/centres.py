@@ -2,11 +2,25 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.catalogue.problems import Problem, check_text
 from engine.catalogue.yamlio import line_of
 
 LEVELS = ("ministry", "province", "district")
+DEFAULT_TIMEZONE = "Asia/Vientiane"
+ZONE_MAX = 64  # centre.timezone
+
+
+def valid_timezone(name) -> bool:
+    """True when `name` (any value) is an IANA time zone name zoneinfo knows, e.g. 'Asia/Vientiane'."""
+    if not isinstance(name, str) or not name or len(name) > ZONE_MAX or name != name.strip():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 ID_RE = re.compile(r"^[a-z0-9_]{2,64}$")
 
 
@@ -53,10 +67,22 @@ def parse_centre(raw, file: str, roles: dict, problems: list[Problem]) -> dict |
         "opening_hours": check_text(raw.get("opening_hours") or {"lo": "-", "en": "-"}, file,
                                     line_of(raw, "opening_hours"), f"opening hours of {cid}", problems),
         "active": bool(raw.get("active", True)),
+        "timezone": DEFAULT_TIMEZONE,
         "services": [],
         "offices": [],
         "_line": line,
     }
+    zone = raw.get("timezone")
+    if zone is not None:
+        if valid_timezone(zone):
+            centre["timezone"] = zone
+        else:
+            problems.append(Problem(
+                file, {"lo": f"ສູນ {cid!r} ມີເຂດເວລາທີ່ບໍ່ຮູ້ຈັກ {zone!r}",
+                       "en": f"centre {cid!r} has an unknown time zone {zone!r}"},
+                {"lo": "ໃຊ້ຊື່ເຂດເວລາ IANA ເຊັ່ນ Asia/Vientiane ຫຼື Asia/Bangkok, ຫຼື ລຶບ timezone: ອອກ (Asia/Vientiane)",
+                 "en": "use an IANA time zone name such as Asia/Vientiane or Asia/Bangkok, or remove timezone: "
+                       "(Asia/Vientiane)"}, line_of(raw, "timezone") or line))
     if centre["level"] not in LEVELS:
         problems.append(Problem(file, {"lo": f"ສູນ {cid!r} ມີລະດັບທີ່ບໍ່ຮູ້ຈັກ {centre['level']!r}", "en": f"centre {cid!r} has unknown level {centre['level']!r}"},
                                 {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(LEVELS)}", "en": f"use one of: {', '.join(LEVELS)}"}, line_of(raw, "level")))

@@ -74,9 +74,18 @@ MESSAGES: dict[str, dict] = {
         "hint": {"lo": "ຂຽນເຂດເວລາໃສ່ວັນທີເລີ່ມ, ເຊັ່ນ R/2027-01-15T09:00:00+07:00/P1D",
                  "en": "give the start an offset, e.g. R/2027-01-15T09:00:00+07:00/P1D"},
     },
+    "timer.cycle_gateway": {
+        "message": {"lo": "ຮອບເວລາ {expression} ຫຼັງທາງແຍກຕາມເຫດການ {gateway} ບໍ່ເຄີຍເກີດຂຶ້ນ",
+                    "en": "the cycle {expression} behind the event-based gateway {gateway} would never fire"},
+        "hint": {"lo": "ໃຊ້ timeDuration ຫຼື timeDate ຫຼັງທາງແຍກຕາມເຫດການ, ຫຼື ຮອບເວລາຢູ່ເຫດການຂອບທີ່ບໍ່ຂັດຈັງຫວະ",
+                 "en": "use a timeDuration or timeDate behind an event-based gateway, or put the cycle on a "
+                       "non-interrupting boundary event"},
+    },
     "timer.local_time": {
-        "message": {"lo": "ວັນທີ-ເວລາ {expression} ບໍ່ມີເຂດເວລາ: ຖືວ່າເປັນເວລາຂອງສູນ ({zone})",
-                    "en": "the date-time {expression} has no offset: it is read in the centre's time zone ({zone})"},
+        "message": {"lo": "ວັນທີ-ເວລາ {expression} ບໍ່ມີເຂດເວລາ: ຖືວ່າເປັນເວລາຕາມເຂດເວລາຂອງສູນທີ່ຄຳຮ້ອງຢູ່ "
+                          "({zone} ຖ້າສູນບໍ່ໄດ້ກຳນົດເຂດເວລາອື່ນ)",
+                    "en": "the date-time {expression} has no offset: it is read in the time zone of the centre "
+                          "where the case runs ({zone} unless the centre sets another)"},
         "hint": {"lo": "ຂຽນ +07:00 ທ້າຍເວລາ ຖ້າຕ້ອງການເວລານະຄອນຫຼວງວຽງຈັນສະເໝີ",
                  "en": "add +07:00 to pin it to Vientiane time whatever the centre"},
         "severity": "warning",

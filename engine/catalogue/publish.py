@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from engine import workdays
 from engine.audit import SYSTEM, Actor, record
-from engine.catalogue.centres import public
+from engine.catalogue.centres import DEFAULT_TIMEZONE, public
 from engine.catalogue.loader import Catalogue, ServiceBundle
 from engine.db import db, utcnow
 from engine.errors import DomainError
@@ -131,6 +131,7 @@ def centre_snapshot(row: Centre | None) -> dict | None:
         "id": row.id, "name": {"lo": row.name_lo, "en": row.name_en}, "level": row.level, "parent": row.parent_id,
         "address": {"lo": row.address_lo, "en": row.address_en}, "phone": row.phone,
         "opening_hours": {"lo": row.hours_lo, "en": row.hours_en}, "active": row.active,
+        "timezone": row.timezone or DEFAULT_TIMEZONE,
         "services": sorted(({"id": s.service_id, "fee": s.fee_override} for s in row.services if s.active),
                            key=lambda s: s["id"]),
         "offices": [{"id": o.id, "name": {"lo": o.name_lo, "en": o.name_en}, "roles": list(o.roles)}
@@ -141,7 +142,8 @@ def centre_snapshot(row: Centre | None) -> dict | None:
 def _apply_centre(decl: dict, actor: Actor) -> bool:
     row = db.session.get(Centre, decl["id"])
     before = centre_snapshot(row)
-    wanted = dict(decl, services=sorted(decl["services"], key=lambda s: s["id"]),
+    wanted = dict(decl, timezone=decl.get("timezone") or DEFAULT_TIMEZONE,
+                  services=sorted(decl["services"], key=lambda s: s["id"]),
                   offices=sorted(decl["offices"], key=lambda o: o["id"]))
     if before == wanted:
         return False
@@ -152,6 +154,7 @@ def _apply_centre(decl: dict, actor: Actor) -> bool:
     row.level, row.parent_id, row.phone, row.active = decl["level"], decl["parent"], decl["phone"], decl["active"]
     row.address_lo, row.address_en = decl["address"]["lo"], decl["address"]["en"]
     row.hours_lo, row.hours_en = decl["opening_hours"]["lo"], decl["opening_hours"]["en"]
+    row.timezone = wanted["timezone"]
     db.session.flush()
     offered = {s["id"]: s["fee"] for s in decl["services"]}
     for link in list(row.services):

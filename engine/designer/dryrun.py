@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -153,6 +154,18 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
                     extra["timer"] = str(event.expression).strip("'\"")
                 names[element] = {"kind": type(task_spec).__name__, "name": getattr(task_spec, "bpmn_name", None)
                                   or "", **extra}
+    for process in [spec, *subprocess_specs.values()]:
+        for task_spec in process.task_specs.values():
+            event = getattr(task_spec, "event_definition", None)
+            if not isinstance(event, MultipleEventDefinition):
+                continue
+            # an event-based gateway holds its catch events' definitions (in the order of its flows): the step
+            # that fires is the catch event, so the timer is named there, not at the gateway
+            for index, item in enumerate(event.event_definitions):
+                outputs = list(task_spec.outputs)
+                target = getattr(outputs[index], "bpmn_id", None) if index < len(outputs) else None
+                if isinstance(item, TimerEventDefinition) and target in names:
+                    names[target]["timer"] = str(item.expression).strip("'\"")
     initial = {**(application if application is not None else sample_answers(
         definition.get("forms", {}).get(definition.get("application_form") or ""))),
         "fee_amount": definition.get("fee", {}).get("amount", 0), "centre_id": "dry_run",

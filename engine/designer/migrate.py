@@ -18,7 +18,7 @@ from engine.models import Application, Centre, Service, ServiceVersion, Task
 from engine.models.application import CLOSED_STATUSES, TASK_READY
 from engine.models.designer import VersionMigration
 from engine.models.workflow import WorkflowState, WorkflowTaskState
-from engine.runtime import readmodel, store
+from engine.runtime import readmodel, steps, store
 from engine.runtime.failures import explain
 from engine.runtime.specs import compiled
 
@@ -100,7 +100,7 @@ def migrate_application(app: Application, new, centre: Centre, actor: Actor) -> 
     workflow.subprocess_specs = new.subprocess_specs
     reached: list[str] = []
     try:
-        workflow.do_engine_steps(did_complete_task=lambda t: reached.append(readmodel.bpmn_id(t)))
+        steps.run(workflow, reached)
     except Exception as exc:  # noqa: BLE001 - the moved workflow must run; otherwise it stays where it was
         return f"the process does not run on version {new.number}: {explain(exc)}"
     # rewrite the stored state from scratch: every task now names a spec of the new version

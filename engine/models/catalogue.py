@@ -27,6 +27,8 @@ class Centre(db.Model):
     hours_lo: Mapped[str] = mapped_column(String(200), default="")
     hours_en: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # IANA time zone: a timer date-time without an offset is a local time of this zone (engine.timers)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Vientiane", server_default="Asia/Vientiane")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     offices: Mapped[list["Office"]] = relationship(back_populates="centre", order_by="Office.id")

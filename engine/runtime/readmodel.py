@@ -1,7 +1,14 @@
 """Keeping the read models (application status and milestone, task rows) in step with the workflow."""
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
@@ -101,14 +108,16 @@ def milestones_entered(app, definition: dict, workflow, reached: list[str], read
     The public milestone only moves forward (in the order service.yaml lists the milestones), with one
     exception: the process really went back, e.g. a case returned for documents and resubmitted. That is
     told apart from a side path (a non-interrupting escalation or timer branch reaching an earlier step while
-    the main path is further on) by the live tasks after the step: a move back is taken only when no ready
-    task still stands at the current milestone or a later one. A closed milestone (completed, rejected) never
+    the main path is further on) by where the live tokens stand after the step (`live_tokens`: people's tasks,
+    and also intermediate timers, event-based gateways, service tasks and joins, so a main path that waits
+    only on a timer or a connector counts too; `position`: a token's own milestone or the nearest one behind
+    it): a move back is taken only when no token still stands at the current milestone or a later one. A closed milestone (completed, rejected) never
     changes again, and a completed workflow ends on its end milestone even when its last step was a side path.
     """
     element_milestones = definition.get("element_milestones", {})
     order = {m["id"]: i for i, m in enumerate(definition.get("milestones", []))}
     rank = lambda m: order.get(m, -1)  # noqa: E731 - a one-line key
-    live = [element_milestones.get(bpmn_id(t)) for t in ready.values()]
+    live = [position(t, element_milestones) for t in live_tokens(workflow, ready)]
     entered: list[str] = []
     for element in reached:
         milestone = element_milestones.get(element)
@@ -124,6 +133,48 @@ def milestones_entered(app, definition: dict, workflow, reached: list[str], read
         app.milestone = "completed"
         entered.append("completed")
     return entered
+
+
+def live_tokens(workflow, ready: dict | None = None) -> list:
+    """The tasks where the process stands after a step: ready or started people's tasks, started service
+    tasks, waiting intermediate catch events and event-based gateways, waiting joins. `ready`: {task id: task}
+    of the ready people's tasks, when the caller has them already.
+
+    Boundary events and their joins wait beside their activity (the activity itself is the token), and a
+    subprocess, call activity or loop container stands wherever its inner tasks stand: none of them is a token."""
+    tokens = list((ready if ready is not None else {str(t.id): t for t in ready_user_tasks(workflow)}).values())
+    seen = {t.id for t in tokens}
+    for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.STARTED):
+        spec = task.task_spec
+        if task.id in seen or isinstance(spec, (BoundaryEvent, BoundaryEventJoin, SubWorkflowTask, LoopTask)):
+            continue
+        if task.state == TaskState.STARTED and not (spec.manual or isinstance(spec, ServiceTask)):
+            continue
+        if task.state == TaskState.WAITING and not isinstance(spec, (CatchingEvent, Join)):
+            continue
+        if getattr(spec, "bpmn_id", None) is None:  # SpiffWorkflow's own joins (end of a process or subprocess)
+            continue
+        tokens.append(task)
+        seen.add(task.id)
+    return tokens
+
+
+def position(task, element_milestones: dict) -> str | None:
+    """The milestone a live token has reached: its own element's, else that of the nearest element behind it
+    on its path (across the subprocess boundary); None when no milestone is behind it."""
+    node = task
+    for _ in range(100000):  # a path is finite; the bound only guards against a corrupt tree
+        if node is None:
+            return None
+        milestone = element_milestones.get(getattr(node.task_spec, "bpmn_id", None) or "")
+        if milestone:
+            return milestone
+        if node.parent is not None:
+            node = node.parent
+            continue
+        parent_id = node.workflow.parent_task_id
+        node = node.workflow.top_workflow.get_task_from_id(parent_id) if parent_id is not None else None
+    return None
 
 
 def cancel_all(app: Application) -> None:

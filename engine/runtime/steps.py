@@ -7,17 +7,38 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.runtime import failures, readmodel
 
+SETTLE_ROUNDS = 20  # engine passes after a timer refresh made an engine task ready (a cycle's last repetition)
+
+
+def _completed(reached: list[str]):
+    def record(task) -> None:
+        # a loop or multi-instance task shares its id with its iterations, each of which was counted already:
+        # the container finishing is not one more step
+        if not isinstance(task.task_spec, LoopTask):
+            reached.append(readmodel.bpmn_id(task))
+    return record
+
 
 def run(workflow, reached: list[str]) -> None:
     """Run every engine step that needs no person; append the BPMN id of each completed element to `reached`.
 
-    Raises SpiffWorkflowException when a gateway, script or condition fails (callers decide what that means)."""
-    workflow.do_engine_steps(did_complete_task=lambda task: reached.append(readmodel.bpmn_id(task)))
+    SpiffWorkflow ends its pass with a timer refresh, which may make an engine task ready (a cycle timer whose
+    last repetition fired completes one refresh later): the pass is repeated until only people's tasks and
+    waiting events are left. Raises SpiffWorkflowException when a gateway, script or condition fails (callers
+    decide what that means)."""
+    record = _completed(reached)
+    workflow.do_engine_steps(did_complete_task=record)
+    for _ in range(SETTLE_ROUNDS):
+        workflow.refresh_timers()
+        if not any(not t.task_spec.manual for t in workflow.get_tasks(state=TaskState.READY)):
+            return
+        workflow.do_engine_steps(did_complete_task=record)
 
 
 def complete(workflow, task, answers: dict, reached: list[str]) -> None:

@@ -235,3 +235,29 @@ def test_admin_pages_are_in_lao_by_default(client):
         assert english not in html
     html = client.get("/admin/audit").get_data(as_text=True)
     assert "ບັນທຶກການກວດສອບ" in html and "Kind of change" not in html
+
+
+def test_a_centres_time_zone_is_set_on_the_form_checked_and_shown(app, client):
+    login(client, "admin")
+    for lang, message in (("lo", "ເຂດເວລານີ້ບໍ່ຮູ້ຈັກ"), ("en", "Unknown time zone")):
+        r = client.post(f"/admin/centres/new?lang={lang}", data=centre_form(timezone="Asia/Vientaine"))
+        html = r.get_data(as_text=True)
+        assert r.status_code == 422 and message in html and 'id="err-timezone"' in html
+        assert 'value="Asia/Vientaine"' in html  # what was typed is kept
+    with app.app_context():
+        assert db.session.get(Centre, "naxaythong") is None
+    r = client.post("/admin/centres/new", data=centre_form(timezone="Asia/Bangkok"))
+    assert r.status_code == 302
+    with app.app_context():
+        assert db.session.get(Centre, "naxaythong").timezone == "Asia/Bangkok"
+        created = db.session.query(AuditEvent).filter_by(kind="centre.created", centre_id="naxaythong").one()
+        assert created.data["after"]["timezone"] == "Asia/Bangkok"
+    page = client.get("/admin/centres/naxaythong?lang=en").get_data(as_text=True)
+    assert 'name="timezone" value="Asia/Bangkok"' in page
+    listing = client.get("/admin/?lang=en").get_data(as_text=True)
+    assert "Time zone: Asia/Bangkok" in listing and "Time zone: Asia/Vientiane" in listing
+    # editing keeps the zone unless changed; a bad one changes nothing
+    r = client.post("/admin/centres/naxaythong", data=centre_form(timezone="Mars/Olympus"))
+    assert r.status_code == 422
+    with app.app_context():
+        assert db.session.get(Centre, "naxaythong").timezone == "Asia/Bangkok"

@@ -69,3 +69,35 @@ def test_import_refuses_a_file_with_errors_and_changes_nothing(ctx):
     plan = import_text(text)
     assert any("no_such_service" in p.messages["en"] for p in plan.errors)
     assert db.session.get(CentreService, ("xaysettha", "no_such_service")) is None
+
+
+def test_a_centres_time_zone_round_trips_through_export_and_import(ctx):
+    text = export_yaml()
+    assert "  - id: xaysettha\n" in text and "    timezone: Asia/Vientiane\n" in text  # every centre names its zone
+    changed = text.replace("  - id: xaysettha\n", "  - id: xaysettha\n    timezone: Asia/Bangkok\n", 1)
+    # the explicit key of the entry wins over the exported default that follows it: remove that one
+    head, tail = changed.split("  - id: xaysettha\n", 1)
+    tail = tail.replace("    timezone: Asia/Vientiane\n", "", 1)
+    changed = head + "  - id: xaysettha\n" + tail
+    plan = import_text(changed)
+    assert plan.errors == []
+    assert plan.changes == ["centre xaysettha: timezone 'Asia/Vientiane' -> 'Asia/Bangkok'"]
+    db.session.expire_all()
+    assert db.session.get(Centre, "xaysettha").timezone == "Asia/Bangkok"
+    again = export_yaml()
+    assert import_text(again).changes == []
+    assert "timezone: Asia/Bangkok" in again
+
+
+def test_import_refuses_an_unknown_time_zone_with_its_line_in_both_languages(ctx):
+    text = export_yaml()
+    head, tail = text.split("  - id: xaysettha\n", 1)
+    tail = tail.replace("    timezone: Asia/Vientiane\n", "    timezone: Asia/Vientaine\n", 1)
+    bad = head + "  - id: xaysettha\n" + tail
+    line = bad.splitlines().index("    timezone: Asia/Vientaine") + 1
+    plan = import_text(bad)
+    errors = [p for p in plan.errors if "time zone" in p.text("en")]
+    assert len(errors) == 1 and errors[0].line == line
+    assert "Asia/Vientaine" in errors[0].text("en") and "ເຂດເວລາ" in errors[0].text("lo")
+    db.session.expire_all()
+    assert db.session.get(Centre, "xaysettha").timezone == "Asia/Vientiane"

@@ -129,3 +129,20 @@ def test_load_keeps_centres_changed_by_administrators(app, runner):
     assert synced.exit_code == 0, synced.output
     with app.app_context():
         assert db.session.get(CentreService, ("xaysettha", "birth_certificate")).fee_override != 12345
+
+
+def test_centre_time_zone_is_optional_and_checked_with_file_and_line(runner, catalogue_copy):
+    path = catalogue_copy / "workflows/centres.yaml"
+    edit(path, "  - id: xaysettha\n", "  - id: xaysettha\n    timezone: Asia/Bangkok\n")
+    cat = load_catalogue(catalogue_copy)
+    assert cat.errors == []
+    zones = {c["id"]: c["timezone"] for c in cat.centres}
+    assert zones["xaysettha"] == "Asia/Bangkok" and zones["chanthabouly"] == "Asia/Vientiane"
+    edit(path, "timezone: Asia/Bangkok", "timezone: Asia/Vientaine")
+    line = path.read_text(encoding="utf-8").splitlines().index("    timezone: Asia/Vientaine") + 1
+    errors = [p for p in load_catalogue(catalogue_copy).errors if "time zone" in p.text("en")]
+    assert len(errors) == 1
+    assert f"centres.yaml:{line}" in errors[0].text("en") and "Asia/Vientaine" in errors[0].text("en")
+    assert "ເຂດເວລາ" in errors[0].text("lo") and errors[0].hint
+    bad = runner.invoke(args=["catalogue", "check", str(catalogue_copy)])
+    assert bad.exit_code == 1 and "Asia/Vientaine" in bad.output

@@ -35,6 +35,7 @@ from engine.admin import staff as admin_staff
 from engine.admin.errors import AdminInvalid
 from engine.admin.scope import can_manage, manageable_centres
 from engine.audit import Actor
+from engine.catalogue.centres import DEFAULT_TIMEZONE
 from engine.db import db
 from engine.errors import DomainError, Forbidden, NotAllowed, NotFound
 from engine.inputs import parse_int
@@ -159,6 +160,7 @@ def _read_centre_form(centre_id: str | None) -> tuple[dict, int]:
         "address": {"lo": form.get("address_lo", ""), "en": form.get("address_en", "")},
         "phone": form.get("phone", ""),
         "opening_hours": {"lo": form.get("hours_lo", ""), "en": form.get("hours_en", "")},
+        "timezone": form.get("timezone", ""),
         "services": [{"id": sid, "fee": _fee(form.get(f"fee-{sid}"))} for sid in form.getlist("service")],
         "offices": [],
     }
@@ -184,7 +186,7 @@ def _blank_decl() -> dict:
     return {"id": "", "name": {"lo": "", "en": ""}, "level": "district", "parent": None,
             "address": {"lo": "", "en": ""}, "phone": "", "opening_hours": {
                 "lo": "ວັນຈັນ ຫາ ວັນສຸກ 08:00–12:00, 13:00–16:00", "en": "Mon–Fri 08:00–12:00, 13:00–16:00"},
-            "active": True, "services": [], "offices": []}
+            "timezone": DEFAULT_TIMEZONE, "active": True, "services": [], "offices": []}
 
 
 def _render_centre_form(decl: dict, *, creating: bool, errors: dict | None = None, extra_rows: int = 1,
