@@ -3,13 +3,13 @@ whole working days spent), filled lazily for closed months by engine/stats/eleme
 engine/models/stats.py.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
