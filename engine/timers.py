@@ -17,9 +17,11 @@ from flask import current_app
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, case, delete, select, update
 
@@ -59,6 +61,45 @@ def centre_zone(centre_id: str | None) -> str:
     return (row.timezone if row is not None else None) or DEFAULT_ZONE
 
 
+_CHOSEN = "odsc_timer"  # an event-based gateway with several timers: the index of the one that fires first
+
+
+def _gateway_timers(task) -> list[tuple[int, TimerEventDefinition]]:
+    definition = getattr(task.task_spec, "event_definition", None)
+    if not isinstance(definition, MultipleEventDefinition):
+        return []
+    return [(i, d) for i, d in enumerate(definition.event_definitions) if isinstance(d, TimerEventDefinition)]
+
+
+def _earliest_of_gateway(task, zone: str | None) -> tuple[int, datetime] | None:
+    """(index, naive UTC due) of the timer that fires first among an event-based gateway's several timers.
+
+    SpiffWorkflow 3.2 stores one time for all of them, computed from the first definition listed (the order of
+    the gateway's outgoing flows), and once that time passes every timer counts as fired: the first drawn won,
+    even a 30-day timer over a 1-day one. Each definition is computed here as SpiffWorkflow computes a single
+    timer (a duration counts from now). Cycles never stand behind a gateway (refused at upload)."""
+    timers = _gateway_timers(task)
+    if len(timers) < 2:
+        return None
+    now = datetime.now(UTC)
+    best = None
+    for index, item in timers:
+        if isinstance(item, CycleTimerEventDefinition):
+            continue
+        try:
+            value = task.workflow.script_engine.evaluate(task, item.expression)
+            if isinstance(item, DurationTimerEventDefinition):
+                parsed = TimerEventDefinition.parse_iso_duration(value)
+                due = (now + TimerEventDefinition.get_timedelta_from_start(parsed, now)).replace(tzinfo=None)
+            else:
+                due = to_utc(value, zone)
+        except Exception:  # noqa: BLE001 - an unreadable expression: SpiffWorkflow reports it when it refreshes
+            continue
+        if due is not None and (best is None or due < best[1]):
+            best = (index, due)
+    return best
+
+
 def _is_held(value) -> bool:
     return value == HELD or (isinstance(value, dict) and value.get("next") == HELD)
 
@@ -74,6 +115,12 @@ def timer_due_at(task, zone: str | None = None) -> datetime | None:
     value = task._get_internal_data("event_value")
     if value is None:
         return None
+    if not _is_held(value):
+        choice = _earliest_of_gateway(task, zone)
+        if choice is not None:  # held at once: only the chosen timer may fire (see let_fire)
+            task._set_internal_data(**{_CHOSEN: choice[0]})
+            hold(task, choice[1])
+            value = task._get_internal_data("event_value")
     if _is_held(value):
         kept = task._get_internal_data(_KEPT)
         return to_utc(kept, zone) if kept else None
@@ -103,6 +150,11 @@ def hold(task, due: datetime) -> None:
 
 def let_fire(task) -> None:
     """Let a held timer fire on the next refresh. A cycle fires once now; its next time counts from now."""
+    chosen = task._get_internal_data(_CHOSEN)
+    if chosen is not None:  # that timer alone is seen; the others keep the held time and never count as fired
+        definition = task.task_spec.event_definition.event_definitions[chosen]
+        task._set_internal_data(seen_events=[BpmnEvent(definition)])
+        return
     value = task._get_internal_data("event_value")
     if isinstance(value, dict):
         # SpiffWorkflow fires when next < now (strictly) and sets next += duration: just before now, so the
@@ -113,16 +165,37 @@ def let_fire(task) -> None:
         task._set_internal_data(event_fired=True)
 
 
+def move_kept(task, by: timedelta) -> bool:
+    """Dry run: time passes for a held timer (its kept due time moves `by` into the past). False if not held."""
+    kept = task._get_internal_data(_KEPT)
+    if not kept or not _is_held(task._get_internal_data("event_value")):
+        return False
+    task._set_internal_data(**{_KEPT: (to_utc(kept).replace(tzinfo=UTC) - by).isoformat()})
+    return True
+
+
+def let_fire_held_due(workflow, now: datetime | None = None) -> None:
+    """Dry run: let every held timer whose kept time has come fire, as the ticker does with its due row."""
+    now = now or utcnow()
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        kept = task._get_internal_data(_KEPT)
+        if kept and _is_held(task._get_internal_data("event_value")) and to_utc(kept) <= now:
+            let_fire(task)
+
+
 def timer_element(task) -> str:
     """The BPMN id of the timer event a waiting task stands for.
 
     A timer catch event is its own task. An event-based gateway waits in the catch events' place (SpiffWorkflow
-    moves their definitions into the gateway, in the order of its outgoing flows); it fires by its first timer
-    definition (they share one stored time), so that timer's catch event is named, not the gateway."""
+    moves their definitions into the gateway, in the order of its outgoing flows); the timer that fires first
+    (`_earliest_of_gateway`) is named, else the first one listed, not the gateway."""
     spec = task.task_spec
     definition = getattr(spec, "event_definition", None)
     if isinstance(definition, MultipleEventDefinition):
         outputs = list(getattr(spec, "outputs", []))
+        chosen = task._get_internal_data(_CHOSEN)
+        if chosen is not None and chosen < len(outputs):
+            return getattr(outputs[chosen], "bpmn_id", None) or _bpmn_id(task)
         for index, item in enumerate(definition.event_definitions):
             if isinstance(item, TimerEventDefinition) and index < len(outputs):
                 return getattr(outputs[index], "bpmn_id", None) or _bpmn_id(task)

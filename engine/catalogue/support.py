@@ -205,8 +205,10 @@ TABLE: tuple[Support, ...] = (
     _row("inclusiveGateway", SUPPORTED, "Gateways", "ທາງແຍກເລືອກຫຼາຍທາງ", "inclusive gateway",
          tests=["inclusive_gateway"]),
     _row("eventBasedGateway", LIMITED, "Gateways", "ທາງແຍກຕາມເຫດການ", "event-based gateway",
-         _t("ພຽງແຕ່ເຫດການຈັບເວລາຫຼັງມັນ (ເຫດການຂໍ້ຄວາມ ແລະ ສັນຍານບໍ່ຮອງຮັບ)",
-            "only timer events after it (message and signal events are refused)"), tests=["event_gateway"]),
+         _t("ພຽງແຕ່ເຫດການຈັບເວລາຫຼັງມັນ (ເຫດການຂໍ້ຄວາມ ແລະ ສັນຍານບໍ່ຮອງຮັບ); ເວລາທີ່ຮອດກ່ອນຈະເກີດກ່ອນ, "
+            "ບໍ່ວ່າຈະແຕ້ມລຽງແນວໃດ",
+            "only timer events after it (message and signal events are refused); the timer due first fires, "
+            "whatever order they are drawn in"), tests=["event_gateway", "event_gateway_long_first"]),
     _row("eventBasedGateway@instantiate=true", REFUSED, "Gateways", "ທາງແຍກຕາມເຫດການທີ່ເລີ່ມຄຳຮ້ອງ",
          "event-based gateway that starts a case", NO_CASE_START),
     _row("eventBasedGateway@eventGatewayType=Parallel", REFUSED, "Gateways", "ທາງແຍກຕາມເຫດການແບບຂະໜານ",

@@ -68,9 +68,13 @@ def move_clock(workflow, by: timedelta) -> None:
     SpiffWorkflow keeps each timer's due time in the task (`event_value`) and compares it with the wall clock;
     moving those values is how the dry run lets P3D pass at once and fires a timer behind an event-based
     gateway, a boundary timer or a cycle exactly as the real ticker would when the time comes."""
+    from engine.timers import move_kept
+
     for task in workflow.get_tasks(state=TaskState.WAITING):
         value = task._get_internal_data("event_value")
         if value is None:
+            continue
+        if move_kept(task, by):  # held (an event-based gateway's chosen timer): its kept time moves
             continue
         if isinstance(value, dict) and value.get("next"):
             task._set_internal_data(event_value={**value, "next": _earlier(value["next"], by)})
@@ -95,8 +99,11 @@ def fire_next_timer(workflow, reached: list[str]) -> bool:
     due = earliest_timer(workflow)
     if due is None:
         return False
+    from engine.timers import let_fire_held_due
+
     now = datetime.now(UTC).replace(tzinfo=None)
     move_clock(workflow, max(due - now, timedelta(0)) + timedelta(seconds=1))
+    let_fire_held_due(workflow)
     workflow.refresh_waiting_tasks()
     run(workflow, reached)
     return True
