@@ -1,31 +1,10 @@
-"""Fixtures of the security tests: a live threaded server, and the same demo database on PostgreSQL for the
-tests that must run on both databases whatever TEST_DATABASE_URL says."""
+"""Fixtures of the security tests: the same demo database on PostgreSQL for the tests that must run on both
+databases whatever TEST_DATABASE_URL says (the live server is tests/live_server.py)."""
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-
-
-class LiveServer:
-    """The app served by a real threaded HTTP server on a free port (real concurrent requests)."""
-
-    def __init__(self, app):
-        from werkzeug.serving import make_server
-
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture
