@@ -34,7 +34,7 @@ def openapi_path(rule: str) -> tuple[str, list[tuple[str, str]]]:
 
 def operation(rule: str, method: str, *, op_id: str, summary: str, tag: str, response: type[Schema] | None = None,
               status: int = 200, body: type[Schema] | None = None, query: type[Schema] | None = None,
-              auth: bool = True, errors: tuple[int, ...] = (), description: str = "", multipart: bool = False,
+              auth: bool = True, errors: tuple[int, ...] = (), description: str = "", multipart: bool | str = False,
               idempotent=False, if_match: bool = False, limit=None, staff_only: bool = False,
               response_headers: dict | None = None, binary: tuple[str, ...] = (), permit=None):
     """Declare an API operation. The view gets `actor`, and `body`/`query` when declared.
@@ -43,6 +43,7 @@ def operation(rule: str, method: str, *, op_id: str, summary: str, tag: str, res
     operation at all; it runs before the query and body are read, so a visitor without the role gets 403
     whatever they send.
 
+    `multipart`: True for a body of one `file` part, "bundle" for a designer's upload (`file` or `files`).
     `idempotent`: a function (actor, resource_id) -> the view's result for an earlier answer's resource;
     requests with an Idempotency-Key then run once (web.api.idempotency)."""
     def decorator(fn):

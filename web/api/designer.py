@@ -161,7 +161,7 @@ def designer_download(actor, version_id):
     return Response(data, mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@operation("/designer/uploads", "POST", op_id="designer_upload", multipart=True, response=DraftOut, status=201,
+@operation("/designer/uploads", "POST", op_id="designer_upload", multipart="bundle", response=DraftOut, status=201,
            summary="Upload a service (a zip, or service.yaml + .bpmn + form files as `files`)", tag="designer",
            errors=(400, 401, 403, 413, 415, 422))
 def designer_upload(actor):

@@ -10,12 +10,14 @@ STATUSES = ("submitted", "in_progress", "returned", "completed", "rejected", "ca
 KINDS = ("staff", "citizen")
 
 
-# The input boundary (engine.inputs) as OpenAPI patterns: text the API refuses is NUL and the other C0 controls,
-# DEL and lone surrogates; JSON bodies may hold tab and newline (long text), query strings and one-line form
-# answers may not. Python's `re` and ECMA 262 read these escapes alike. web/api/spec.py gives every free text
-# of a request one of them; fields that are stripped and must then hold something say so with *_FILLED.
-BAD_LINE = r"\x00-\x1f\x7f\ud800-\udfff"
-BAD_JSON = r"\x00-\x08\x0b-\x1f\x7f\ud800-\udfff"
+# The input boundary (engine.inputs) as OpenAPI patterns: text the API refuses is NUL and the other C0 controls
+# and DEL; JSON bodies may hold tab and newline (long text), query strings and one-line form answers may not.
+# Python's `re`, ECMA 262 and Rust's regex read these escapes alike. web/api/spec.py gives every free text of a
+# request one of them; fields that are stripped and must then hold something say so with *_FILLED. Lone
+# surrogates (also refused) are not Unicode scalar values, so no JSON Schema string holds one (RFC 7493): a
+# pattern cannot name them (regex engines over UTF-8 cannot compile the range); the document says so.
+BAD_LINE = r"\x00-\x1f\x7f"
+BAD_JSON = r"\x00-\x08\x0b-\x1f\x7f"
 JSON_TEXT = rf"^[^{BAD_JSON}]*$"
 LINE_TEXT = rf"^[^{BAD_LINE}]*$"
 JSON_FILLED = rf"^[^{BAD_JSON}]*[^\s{BAD_JSON}][^{BAD_JSON}]*$"

@@ -49,7 +49,9 @@ def build() -> dict:
         info={"description": (
             "JSON API of the One-Door Service Centres of Lao PDR. Authenticate with POST /auth/token and send "
             "`Authorization: Bearer <token>`. Errors are `application/problem+json` (RFC 9457) with a `code` "
-            "and a message in the language of `Accept-Language` (lo or en; Lao by default).")},
+            "and a message in the language of `Accept-Language` (lo or en; Lao by default). Text is Unicode "
+            "(I-JSON, RFC 7493: no lone surrogates); NUL, the other control characters and DEL are refused, but "
+            "for tab and newline in a JSON body (each text's `pattern` says which).")},
         servers=[{"url": "/api/v1"}],
         plugins=[MarshmallowPlugin()],
         tags=TAGS,
@@ -93,9 +95,17 @@ def _operation(op: dict) -> dict:
     if op["body"] is not None:
         out["requestBody"] = {"required": True, "content": {"application/json": {"schema": op["body"]}}}
     if op["multipart"]:
+        if op["multipart"] == "bundle":  # a designer's upload: a zip, or the service's files
+            parts = {"file": {"type": "string", "format": "binary", "minLength": 1},
+                     "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}
+            encoding = {}
+        else:
+            parts = {"file": {"type": "string", "format": "binary", "minLength": 1, "description":
+                              "a PDF, JPEG or PNG file, recognised by its first bytes (415 otherwise)"}}
+            encoding = {"encoding": {"file": {"contentType": "application/pdf, image/jpeg, image/png"}}}
         out["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": ["file"],
-            "properties": {"file": {"type": "string", "format": "binary"}}}}}}
+            "type": "object", "required": ["file"], "additionalProperties": False, "properties": parts},
+            **encoding}}}
     if op.get("binary"):
         out["responses"][str(op["status"])] = {"description": "The file", "content": {
             ctype: {"schema": {"type": "string", "format": "binary"}} for ctype in op["binary"]}}
@@ -180,7 +190,7 @@ def _oas_form(form: dict, locale: str = "en") -> dict:
             prop.setdefault("minimum", -(10**15))
             prop.setdefault("maximum", 10**15)
         elif ftype == "file":
-            ref = {"type": "object", "required": ["id"],
+            ref = {"type": "object", "required": ["id"], "additionalProperties": False,
                    "description": "a document you uploaded (POST /documents) and have not used in another "
                                   "application: its `id`",
                    "properties": {"id": {"type": "string", "minLength": 1, "maxLength": 40, "pattern": LINE_TEXT}}}
