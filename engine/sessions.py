@@ -42,10 +42,12 @@ def end(sid: str | None) -> None:
         db.session.commit()
 
 
-def purge(older_than: timedelta = timedelta(days=2)) -> int:
-    """Delete session rows ended or started before `older_than` ago (commits); for a periodic job."""
-    cutoff = utcnow() - older_than
+def purge(lifetime: timedelta = timedelta(hours=8)) -> int:
+    """Delete the session rows no request can use again (commits; the periodic job
+    engine.jobs.tasks.purge_web_sessions): ended ones (logged out) and ones started more than `lifetime` ago
+    (is_live refuses them). Args: lifetime (the session lifetime, SESSION_LIFETIME_SECONDS). Returns how many."""
+    cutoff = utcnow() - lifetime
     count = db.session.execute(WebSession.__table__.delete().where(
-        (WebSession.created < cutoff) | (WebSession.ended < cutoff))).rowcount
+        (WebSession.created <= cutoff) | WebSession.ended.is_not(None))).rowcount
     db.session.commit()
     return count

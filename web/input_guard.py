@@ -6,10 +6,12 @@ engine.inputs.clean_fields or the form declarations.
 """
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import Flask, abort, jsonify, render_template, request
 from werkzeug.routing import IntegerConverter
 
-from engine.inputs import MAX_ID, problem_in
+from engine.inputs import MAX_ID, TextProblem, problem_in
 from web.i18n import lang
 
 
@@ -19,11 +21,27 @@ def _form_value_problem(value: str):
     return problem_in(value.replace("\r", ""), long=True)
 
 
+def _not_utf8(raw: bytes) -> str | None:
+    """The name of the first url-encoded field whose name or value is not UTF-8 (a lone surrogate's bytes, a
+    stray byte); None when every one is. Werkzeug would keep such a value as literal `%ED%A0%80` text, so
+    neither the guard nor the user would ever see what was sent."""
+    for key, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="latin-1"):
+        try:
+            key.encode("latin-1").decode("utf-8")
+            value.encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            return key.encode("latin-1").decode("utf-8", "replace") or "_form"
+    return None
+
+
 def first_bad_input() -> tuple[str, object] | None:
     """(field, problem) for the first refused piece of the request outside JSON bodies; None when clean."""
     found = problem_in(request.path, long=False)
     if found:
         return "path", found
+    bad = _not_utf8(request.query_string)
+    if bad is not None:
+        return bad, TextProblem("surrogate")
     for key, value in request.args.items(multi=True):
         found = problem_in(key or "", long=False) or problem_in(value or "", long=False)
         if found:
@@ -32,7 +50,9 @@ def first_bad_input() -> tuple[str, object] | None:
             "application/x-www-form-urlencoded", "multipart/form-data"):
         if request.mimetype == "application/x-www-form-urlencoded":
             # keep the raw body readable after the form is parsed: signed requests (POST /sms/inbound) need it
-            request.get_data(cache=True)
+            bad = _not_utf8(request.get_data(cache=True))
+            if bad is not None:
+                return bad, TextProblem("surrogate")
         for key, value in request.form.items(multi=True):
             found = problem_in(key or "", long=False) or _form_value_problem(value)  # a part may have no name
             if found:

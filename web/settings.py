@@ -111,6 +111,8 @@ class Settings(BaseSettings):
         "thread", description="embedded mode: after-commit jobs on a background thread, or inline")
     jobs_purge_idempotency_seconds: float = Field(3600.0, gt=0, description="how often old idempotency "
                                                   "records are deleted")
+    jobs_purge_sessions_seconds: float = Field(3600.0, gt=0, description="how often ended and expired web "
+                                               "sessions are deleted")
 
     # ---- citizens' channels (issue 18)
     sms_inbound_secret: str = Field("", description="shared secret of POST /sms/inbound signatures; "
@@ -232,6 +234,7 @@ class Settings(BaseSettings):
             "TRUSTED_PROXY_COUNT": self.trusted_proxy_count,
             "JOBS_AFTER_COMMIT": self.jobs_after_commit,
             "JOBS_PURGE_IDEMPOTENCY_SECONDS": self.jobs_purge_idempotency_seconds,
+            "JOBS_PURGE_SESSIONS_SECONDS": self.jobs_purge_sessions_seconds,
             "SMS_INBOUND_SECRET": self.sms_inbound_secret,
             "SMS_INBOUND_MAX_SKEW": self.sms_inbound_max_skew,
             "SMS_INBOUND_PER_HOUR": self.sms_inbound_per_hour,

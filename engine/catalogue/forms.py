@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import lru_cache
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -125,7 +127,10 @@ _MSG = {
     "file": ("ກະລຸນາແນບເອກະສານ", "Attach a document"),
     "unknown": ("ຊ່ອງນີ້ບໍ່ມີໃນແບບຟອມ", "This field is not part of the form"),
     "money_max": ("ຈຳນວນເງິນຕ້ອງບໍ່ເກີນ {max} ກີບ", "The amount must be at most {max} kip"),
-    "fee": ("ຈຳນວນທີ່ຊຳລະຕ້ອງເທົ່າກັບຄ່າທຳນຽມ {fee} ກີບ", "The amount paid must equal the fee of {fee} kip"),
+    "fee": ("{paid} ບໍ່ແມ່ນຄ່າທຳນຽມຂອງຄຳຮ້ອງນີ້ ({fee}). ກະລຸນາແກ້ໄຂຈຳນວນເງິນ ຫຼື ໝາຍໃສ່ຊ່ອງຂ້າງລຸ່ມ "
+            "ເພື່ອບັນທຶກຈຳນວນທີ່ແຕກຕ່າງ.",
+            "{paid} is not the fee of this application ({fee}). Correct the amount, or tick the box below to "
+            "record a different amount."),
 }
 
 # the largest amount of kip any money field holds (exact in JSON numbers, far above any fee)
@@ -266,13 +271,49 @@ def _field_for(spec: dict, locale: str) -> fields.Field:
                      max_bytes=int(limit_mb * 1024 * 1024) if limit_mb else None)
 
 
-def check_fee(form: dict, clean: dict, fee: int, locale: str = "lo") -> dict[str, str]:
-    """{field: message} for every money field declared `equals_fee: true` whose amount is not `fee` (kip)."""
-    errors = {}
-    for spec in form["fields"]:
-        if spec.get("equals_fee") and spec["name"] in clean and clean[spec["name"]] != fee:
-            errors[spec["name"]] = message("fee", locale, fee=fee)
-    return errors
+def fee_field(form: dict) -> dict | None:
+    """The form's cashier amount: the first money field declared `equals_fee: true`; None when it has none."""
+    return next((f for f in form["fields"] if f["type"] == "money" and f.get("equals_fee")), None)
+
+
+@dataclass(frozen=True)
+class FeeDecision:
+    """The cashier's amount against the application's fee (engine.catalogue.forms.fee_decision).
+
+    differs: {"fee": kip, "paid": kip} when an `equals_fee` amount is not the fee (None otherwise);
+    note: the audit note {"amount_differs_from_fee": differs} once the clerk confirmed exactly that amount;
+    errors: {field: message} while a different amount is not confirmed (empty when it stands)."""
+
+    differs: dict | None = None
+    note: dict | None = None
+    errors: dict[str, str] = dataclass_field(default_factory=dict)
+
+
+def fee_decision(form: dict, answers: dict, fee: int, confirmed_paid=None, locale: str = "lo") -> FeeDecision:
+    """The one decision on a paid amount: an `equals_fee` money answer equal to `fee` stands; a different
+    amount stands only when the clerk confirmed exactly that amount (`confirmed_paid`, kip as int or digits;
+    anything else counts as not confirmed), and the confirmation is then audited (`note`).
+
+    Args: form (a form declaration), answers (the amount as int kip, or digits as read from a web form), fee (kip),
+    confirmed_paid (int | str | None), locale ("lo" or "en"). Never raises.
+    """
+    from engine.money import format_kip
+
+    spec = fee_field(form)
+    value = answers.get(spec["name"]) if spec is not None else None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return FeeDecision()
+    try:
+        paid, fee = int(value), int(fee or 0)
+    except ValueError:
+        return FeeDecision()  # not an amount: the form's own validation names it
+    if paid == fee:
+        return FeeDecision()
+    differs = {"fee": fee, "paid": paid}
+    if str(confirmed_paid).strip() == str(paid):
+        return FeeDecision(differs, {"amount_differs_from_fee": differs})
+    return FeeDecision(differs, None, {spec["name"]: message(
+        "fee", locale, paid=format_kip(paid, locale), fee=format_kip(fee, locale))})
 
 
 def _blank(value) -> bool:

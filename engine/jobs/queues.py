@@ -21,6 +21,7 @@ SEND_NOTIFICATION = "engine.jobs.tasks.send_notification"
 DISPATCH_DUE = "engine.jobs.tasks.dispatch_due"
 CHECK_TIME_LIMITS = "engine.jobs.tasks.check_time_limits"
 PURGE_IDEMPOTENCY = "engine.jobs.tasks.purge_idempotency_keys"
+PURGE_SESSIONS = "engine.jobs.tasks.purge_web_sessions"
 JOB_QUEUES = {
     FIRE_TIMER: TIMERS,
     RUN_SERVICE_TASK: CONNECTORS,
@@ -28,6 +29,7 @@ JOB_QUEUES = {
     DISPATCH_DUE: TIMERS,
     CHECK_TIME_LIMITS: DEFAULT,
     PURGE_IDEMPOTENCY: DEFAULT,
+    PURGE_SESSIONS: DEFAULT,
 }
 
 # retries with backoff (seconds before attempt 2, 3, ...); the last entry repeats. Overridable in the
@@ -57,4 +59,6 @@ SCHEDULE = (
     Periodic(CHECK_TIME_LIMITS, 600.0, "JOBS_TIME_LIMITS_SECONDS"),
     # idempotency records older than a day (kept out of the request path: one DELETE an hour)
     Periodic(PURGE_IDEMPOTENCY, 3600.0, "JOBS_PURGE_IDEMPOTENCY_SECONDS"),
+    # web sessions that ended (logout) or outlived SESSION_LIFETIME_SECONDS: dead rows, one DELETE an hour
+    Periodic(PURGE_SESSIONS, 3600.0, "JOBS_PURGE_SESSIONS_SECONDS"),
 )

@@ -171,3 +171,15 @@ def purge_idempotency_keys() -> int:
 
     with job_context():
         return idempotency.purge()
+
+
+def purge_web_sessions() -> int:
+    """Delete the web sessions that can never be used again: ended (logged out) or started longer ago than
+    the app's PERMANENT_SESSION_LIFETIME (seconds, or a timedelta; SESSION_LIFETIME_SECONDS). Returns how many."""
+    from engine import sessions
+
+    with job_context():
+        lifetime = current_app.config.get("PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
+        if not isinstance(lifetime, timedelta):
+            lifetime = timedelta(seconds=float(lifetime))
+        return sessions.purge(lifetime)

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import events
 from engine.audit import Actor, record
 from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
-from engine.catalogue.forms import check_fee, validate_answers
+from engine.catalogue.forms import fee_decision, validate_answers
 from engine.catalogue.services import APPLICANT
 from engine.db import db, is_postgres
 from engine.documents import check_references
@@ -204,10 +204,11 @@ def _task_for(task_id: str, actor: Actor) -> tuple[Task, Application]:
 
 
 def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "complete", reason: str | None = None,
-                  expected_version: int | None = None, audit_note: dict | None = None) -> Application:
+                  expected_version: int | None = None, confirmed_amount=None) -> Application:
     """Complete a user task with its form's answers. `action` 'return' or 'reject' sets the form's decision.
-    `audit_note`: what the clerk explicitly confirmed (e.g. an amount different from the fee), written into
-    the completion's audit event in the same transaction."""
+    `confirmed_amount`: the paid amount (kip) the clerk confirmed although it is not the fee; the decision is
+    engine.catalogue.forms.fee_decision, and the confirmation goes into the completion's audit event in the
+    same transaction. Raises InvalidData (field errors, a different amount unconfirmed), Conflict, NotFound."""
     row, app = _task_for(task_id, actor)
     if expected_version is not None and expected_version != app.version:
         raise Conflict()
@@ -234,11 +235,11 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
     elif action != "complete":
         raise NotAllowed(action=action)
     clean, errors = validate_answers(form, data, actor.locale)
+    audit_note = None
     if not errors:
         # an amount other than the fee stands only when the clerk confirmed exactly that amount (audited)
-        confirmed = (audit_note or {}).get("amount_differs_from_fee") or {}
-        errors = {name: text for name, text in check_fee(form, clean, app.fee_amount or 0, actor.locale).items()
-                  if clean.get(name) != confirmed.get("paid")}
+        fee = fee_decision(form, clean, app.fee_amount or 0, confirmed_amount, actor.locale)
+        errors, audit_note = fee.errors, fee.note
     if not errors:
         clean, errors = check_references(form, clean, actor, app.id, actor.locale)
     if errors:

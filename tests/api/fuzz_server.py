@@ -12,12 +12,13 @@ import json
 import os
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from tests.live_server import LiveServer  # noqa: E402 - after the path set-up above
 
 
 def database_uri(workdir: Path) -> str:
@@ -85,23 +86,6 @@ def seed(app) -> dict[str, str]:
             out["parameters"]["task_id"] = task.id
         db.session.remove()
     return out
-
-
-class LiveServer:
-    def __init__(self, app, port: int = 0):
-        from werkzeug.serving import make_server
-
-        self.server = make_server("127.0.0.1", port, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(5)
 
 
 def main() -> None:

@@ -26,3 +26,35 @@ def test_no_token_before_a_required_password_change(app, client):
     assert response.status_code == 403
     assert response.get_json()["code"] == "password_change_required"
     assert "Change your password" in response.get_json()["detail"]
+
+
+def test_an_upload_names_parts_the_document_does_not_declare(app, citizen):
+    """The document declares one part, `file` (closed): another part is a 422 naming it, and nothing is
+    stored (it was silently dropped and the upload kept)."""
+    import io
+
+    from engine.db import db
+    from engine.models import Document
+    from tests.api.api_helpers import PNG
+
+    with app.app_context():
+        before = db.session.query(Document).count()
+    r = citizen.client.post("/api/v1/documents", data={"file": (io.BytesIO(PNG), "a.png"), "note": "42"},
+                            headers=citizen.headers(), content_type="multipart/form-data")
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    assert r.get_json()["errors"] == {"note": "This field is not part of the form"}
+    with app.app_context():
+        assert db.session.query(Document).count() == before
+    assert citizen.client.post("/api/v1/documents", data={"file": (io.BytesIO(PNG), "a.png")},
+                               headers=citizen.headers(), content_type="multipart/form-data").status_code == 201
+
+
+def test_designer_operations_refuse_other_roles_before_reading_the_body(desk):
+    """Without the designer role the answer is 403 whatever the body holds (a control character in a key
+    used to be a 422, telling a clerk how the body is checked)."""
+    for path, body in (("/designer/drafts/1/dry-run", {"decisions": {"a\x01": "x"}}),
+                       ("/designer/drafts/1/publish", {"centres": "not a list"})):
+        r = desk.post(path, json=body)
+        assert r.status_code == 403, (path, r.get_data(as_text=True))
+    r = desk.client.put("/api/v1/designer/drafts/1/service-yaml", json={"service_yaml": 5}, headers=desk.headers())
+    assert r.status_code == 403

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
+
+from tests.live_server import LiveServer  # noqa: F401 - the browser tests' server
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -27,29 +28,6 @@ def chromium_path() -> str:
     if not os.path.exists(path):
         _unavailable("chromium is not installed (apt-get install chromium fonts-lao)")
     return path
-
-
-class LiveServer:
-    def __init__(self, app):
-        from werkzeug.serving import make_server
-
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(timeout=10)
-        from engine.db import db
-
-        with self.app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def shot(page, name: str) -> Path:

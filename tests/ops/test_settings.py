@@ -33,6 +33,7 @@ ENV = {
     "CALENDAR_WARN_DAYS": "60", "METRICS_TOKEN": "m-token", "LOG_FORMAT": "text", "LOG_LEVEL": "warning",
     "CERTIFICATE_SIGNING_KEY": "sig", "API_STATUS_LIMIT": "10 per minute", "API_LOGIN_LIMIT": "5 per minute",
     "TRUSTED_PROXY_COUNT": "1", "JOBS_AFTER_COMMIT": "inline", "JOBS_PURGE_IDEMPOTENCY_SECONDS": "1800",
+    "JOBS_PURGE_SESSIONS_SECONDS": "900",
     "SMS_INBOUND_SECRET": "s3cret", "SMS_INBOUND_MAX_SKEW": "120", "SMS_INBOUND_PER_HOUR": "3",
     "OPEN_DATA_TTL": "60",
 }
@@ -47,6 +48,7 @@ def test_every_setting_parses_from_a_string(tmp_path):
     assert config["CONNECTORS"] == {"registry": {"type": "http", "url": "https://r.example"}}
     assert config["UPLOAD_KINDS"] == ["pdf", "png"] and config["WORKER_QUEUES"] == ["odsc-timers", "odsc-notifications"]
     assert config["TRUSTED_PROXY_COUNT"] == 1 and config["JOBS_AFTER_COMMIT"] == "inline"
+    assert config["JOBS_PURGE_SESSIONS_SECONDS"] == 900.0
     assert config["SMS_INBOUND_MAX_SKEW"] == 120.0 and config["SMS_INBOUND_PER_HOUR"] == 3
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db:5432/odsc"
     assert config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"connect_timeout": 5}

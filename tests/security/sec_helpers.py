@@ -48,3 +48,19 @@ def bearer(client, username: str, password: str = DEMO_PASSWORD) -> dict:
     r = client.post("/api/v1/auth/token", json={"username": username, "password": password})
     assert r.status_code == 201, r.get_data(as_text=True)
     return {"Authorization": f"Bearer {r.get_json()['access_token']}"}
+
+
+def multipart(fields: dict[str, bytes | str], files: dict[str, tuple[bytes, str]]) -> tuple[bytes, str]:
+    """A multipart/form-data body with field values sent as the exact bytes given (a hostile client's NUL,
+    controls and lone-surrogate bytes included): werkzeug's test client writes the repr of a bytes value
+    (`b'...'`) into a multipart body instead. Returns (body, content type)."""
+    boundary = "odsc-hostile-boundary-7f3a"
+    out = io.BytesIO()
+    for name, value in fields.items():
+        data = value if isinstance(value, bytes) else value.encode("utf-8")
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + data + b"\r\n")
+    for name, (data, filename) in files.items():
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                  f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    out.write(f"--{boundary}--\r\n".encode())
+    return out.getvalue(), f"multipart/form-data; boundary={boundary}"

@@ -44,6 +44,47 @@ def test_a_wrong_amount_on_the_cashiers_page_names_the_fee(app, client):
     assert r.status_code == 422 and "is not the fee of this application (25,000 kip)" in r.get_data(as_text=True)
 
 
+def test_the_fee_decision_is_one_engine_function():
+    """fee_decision (engine) makes the cashier's decision the page and the command share: the fee stands, a
+    different amount only when exactly that amount was confirmed (then audited), anything else is refused."""
+    from engine.catalogue.forms import fee_decision
+
+    form = {"fields": [{"name": "receipt_number", "type": "text"},
+                       {"name": "amount_paid", "type": "money", "equals_fee": True}]}
+    assert fee_decision(form, {"amount_paid": 25000}, 25000).errors == {}
+    assert fee_decision(form, {"amount_paid": "25000"}, 25000).differs is None
+    refused = fee_decision(form, {"amount_paid": "20000"}, 25000, None, "en")
+    assert refused.differs == {"fee": 25000, "paid": 20000} and refused.note is None
+    assert refused.errors["amount_paid"].startswith("20,000 kip is not the fee of this application (25,000 kip)")
+    assert "ບໍ່ແມ່ນຄ່າທຳນຽມ" in fee_decision(form, {"amount_paid": 20000}, 25000).errors["amount_paid"]
+    for wrong_confirmation in ("25000", "2000", "", "abc", 25000, None):
+        assert fee_decision(form, {"amount_paid": 20000}, 25000, wrong_confirmation).errors
+    stands = fee_decision(form, {"amount_paid": 20000}, 25000, "20000")
+    assert stands.errors == {} and stands.note == {"amount_differs_from_fee": {"fee": 25000, "paid": 20000}}
+    assert fee_decision(form, {"amount_paid": 20000}, 25000, 20000).note == stands.note
+    # a money field not declared equals_fee, or an amount that is not one, is not the cashier's decision
+    plain = {"fields": [{"name": "amount_paid", "type": "money"}]}
+    assert fee_decision(plain, {"amount_paid": 1}, 25000) == fee_decision(form, {"amount_paid": "1.5"}, 25000)
+
+
+def test_the_command_takes_a_different_amount_only_when_confirmed(ctx):
+    from engine.errors import InvalidData
+    from engine.models import AuditEvent
+
+    application = _to_payment(ctx)
+    task = ready_task(application.id)
+    answers = {"receipt_number": "R-1", "amount_paid": 20000}
+    with pytest.raises(InvalidData) as err:
+        commands.complete_task(task.id, actor("cashier.xs"), answers, confirmed_amount=21000)
+    assert "amount_paid" in err.value.errors
+    db.session.rollback()
+    commands.complete_task(task.id, actor("cashier.xs"), answers, confirmed_amount="20000")
+    event = db.session.query(AuditEvent).filter_by(application_id=application.id, kind="task.completed") \
+        .order_by(AuditEvent.id.desc()).first()
+    assert event.data["confirmed"] == {"amount_differs_from_fee": {"fee": 25000, "paid": 20000}}
+    assert ready_task(application.id).bpmn_id == "Task_Issue"
+
+
 @pytest.mark.parametrize("template", [
     "{{ 'x' * 10**9 }}", "{{ 'x'|center(10**9) }}", "{{ '{:>999999999}'.format(1) }}",
     "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from engine.db import db
 from engine.models import Application
-from tests.security.sec_helpers import CITIZEN, RESIDENCE, login
+from tests.security.sec_helpers import CITIZEN, RESIDENCE, login, multipart
 
 SPECIALS = ["\x00", "\ud800", "\udfff", "\x1b[31m", "\r\n", "\t", "\u202e", "\ufeff", "ຫຼ\u0ec8\u0ec8", "e\u0301",
             "\U0001f600", "\x7f", "%00", "\\u0000", "'; DROP TABLE application; --", "<script>x</script>"]
@@ -62,15 +62,12 @@ def _newest(app) -> int | None:
 @RELAXED
 @given(field=st.sampled_from(TEXT_FIELDS), value=hostile)
 def test_web_application_form(both_dbs, field, value):
-    import io
-
     app = both_dbs
     client = app.test_client()
     login(client, CITIZEN)
     before = _newest(app)
-    data = {**RESIDENCE, field: wire(value), "family_book_scan": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "b.pdf")}
-    r = client.post("/centres/xaysettha/services/residence_certificate/apply", data=data,
-                    content_type="multipart/form-data")
+    body, ctype = multipart({**RESIDENCE, field: wire(value)}, {"family_book_scan": (b"%PDF-1.4\n%%EOF\n", "b.pdf")})
+    r = client.post("/centres/xaysettha/services/residence_certificate/apply", data=body, content_type=ctype)
     assert r.status_code < 500, (field, value, r.status_code)
     if r.status_code == 302:
         app_id = _newest(app)

@@ -42,6 +42,24 @@ def test_a_line_break_in_a_short_text_field_is_a_field_error(app, client):
     assert _count(app) == before
 
 
+def test_bytes_that_are_not_utf8_in_a_form_or_query_are_refused_not_stored_as_escapes(app, client):
+    """A lone surrogate (or any byte that is not UTF-8) in a url-encoded form or query string is refused
+    with a field error; werkzeug used to keep it as the literal text `%ED%A0%80`, which was then stored."""
+    from engine.models import User
+
+    login(client, "admin")
+    form = {"username": "bad.bytes", "full_name": b"A\xed\xa0\x80B", "centre": "xaysettha",
+            "roles": ["front_desk"], "phone": "", "email": "", "locale": "lo"}
+    r = client.post("/admin/staff/new?lang=en", data=form)
+    assert r.status_code == 400 and "full_name" in r.get_data(as_text=True)
+    assert "invalid Unicode" in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(User).filter_by(username="bad.bytes").count() == 0
+    r = client.get("/admin/audit?lang=lo&actor=%ED%A0%80")
+    assert r.status_code == 400 and "actor" in r.get_data(as_text=True)
+    assert client.get("/admin/audit?actor=%E0%BA%81").status_code == 200  # real Lao text is fine
+
+
 def test_text_is_stored_in_nfc(app, client):
     login(client, CITIZEN)
     decomposed = "Cafe\u0301 ສົມຊາຍ"

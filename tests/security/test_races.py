@@ -10,7 +10,7 @@ import requests
 from engine.db import db
 from engine.login import MAX_FAILURES
 from engine.models import User
-from tests.security.conftest import LiveServer
+from tests.live_server import LiveServer
 
 GUESSES = 12
 

@@ -52,3 +52,41 @@ def test_unknown_accounts_cost_one_password_hash(app, client, monkeypatch):
         assert r.status_code in (400, 401)
         if r.status_code == 401:
             assert len(calls) == 1, login_name
+
+
+def test_the_periodic_job_purges_ended_and_expired_sessions(both_dbs):
+    """web_session rows that no request can use again (logged out, or older than the session lifetime) are
+    deleted by the periodic job `purge_web_sessions`; live sessions stay and keep working. SQLite and
+    PostgreSQL."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from engine import sessions
+    from engine.db import db, utcnow
+    from engine.jobs import queues
+    from engine.jobs.tasks import purge_web_sessions
+    from engine.models import User
+    from engine.models.user import WebSession
+
+    assert queues.PURGE_SESSIONS in {entry.job for entry in queues.SCHEDULE}
+    assert queues.JOB_QUEUES[queues.PURGE_SESSIONS] == queues.DEFAULT
+    app = both_dbs
+    lifetime = app.permanent_session_lifetime
+    with app.app_context():
+        user_id = db.session.execute(select(User.id).where(User.username == "desk.xs")).scalar_one()
+        live, ended, expired, almost = (sessions.start(user_id) for _ in range(4))
+        sessions.end(ended)
+        for sid, age in ((expired, lifetime + timedelta(seconds=1)), (almost, lifetime - timedelta(minutes=5))):
+            db.session.execute(update(WebSession).where(WebSession.id == sessions._digest(sid))
+                               .values(created=utcnow() - age))
+        db.session.commit()
+        assert sessions.is_live(live, user_id, lifetime) and sessions.is_live(almost, user_id, lifetime)
+        assert not sessions.is_live(expired, user_id, lifetime)
+
+        assert purge_web_sessions() == 2
+        left = set(db.session.execute(select(WebSession.id)).scalars())
+        assert left == {sessions._digest(live), sessions._digest(almost)}
+        assert sessions.is_live(live, user_id, lifetime) and sessions.is_live(almost, user_id, lifetime)
+        assert purge_web_sessions() == 0
+        db.session.remove()

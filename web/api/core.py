@@ -34,11 +34,16 @@ def openapi_path(rule: str) -> tuple[str, list[tuple[str, str]]]:
 
 def operation(rule: str, method: str, *, op_id: str, summary: str, tag: str, response: type[Schema] | None = None,
               status: int = 200, body: type[Schema] | None = None, query: type[Schema] | None = None,
-              auth: bool = True, errors: tuple[int, ...] = (), description: str = "", multipart: bool = False,
+              auth: bool = True, errors: tuple[int, ...] = (), description: str = "", multipart: bool | str = False,
               idempotent=False, if_match: bool = False, limit=None, staff_only: bool = False,
-              response_headers: dict | None = None, binary: tuple[str, ...] = ()):
+              response_headers: dict | None = None, binary: tuple[str, ...] = (), permit=None):
     """Declare an API operation. The view gets `actor`, and `body`/`query` when declared.
 
+    `permit`: a function (actor) that raises (Forbidden, ApiProblem 403) when the actor may not use the
+    operation at all; it runs before the query and body are read, so a visitor without the role gets 403
+    whatever they send.
+
+    `multipart`: True for a body of one `file` part, "bundle" for a designer's upload (`file` or `files`).
     `idempotent`: a function (actor, resource_id) -> the view's result for an earlier answer's resource;
     requests with an Idempotency-Key then run once (web.api.idempotency)."""
     def decorator(fn):
@@ -47,6 +52,8 @@ def operation(rule: str, method: str, *, op_id: str, summary: str, tag: str, res
             actor = authenticate() if auth else None
             if staff_only and actor.kind != "staff":
                 raise ApiProblem(403, "staff_only")
+            if permit is not None:
+                permit(actor)
             if query is not None:
                 kwargs["query"] = load(query, request.args.to_dict(flat=True), "query")
             raw = None

@@ -193,7 +193,7 @@ def designer_download(actor, version_id):
     return Response(data, mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@operation("/designer/uploads", "POST", op_id="designer_upload", multipart=True, response=DraftOut, status=201,
+@operation("/designer/uploads", "POST", op_id="designer_upload", multipart="bundle", response=DraftOut, status=201,
            summary="Upload a service (a zip, or service.yaml + .bpmn + form files as `files`)", tag="designer",
            errors=(400, 401, 403, 413, 415, 422))
 def designer_upload(actor):
@@ -239,7 +239,7 @@ def designer_service_yaml(actor, draft_id):
     return {"service_yaml": (draft.files or {}).get("service.yaml", "")}
 
 
-@operation("/designer/drafts/<int:draft_id>/dry-run", "POST", op_id="designer_dry_run", body=DryRunIn,
+@operation("/designer/drafts/<int:draft_id>/dry-run", "POST", op_id="designer_dry_run", body=DryRunIn, permit=_designer,
            response=DryRunOut, summary="Run a draft in memory with chosen decisions; nothing is saved",
            tag="designer", errors=(401, 403, 404, 422))
 def designer_dry_run(actor, draft_id, body):
@@ -257,7 +257,7 @@ class ServiceYamlIn(Strict):
     service_yaml = fields.String(required=True, metadata={"description": "the reviewed service.yaml text"})
 
 
-@operation("/designer/drafts/<int:draft_id>/service-yaml", "PUT", op_id="designer_edit_service_yaml",
+@operation("/designer/drafts/<int:draft_id>/service-yaml", "PUT", op_id="designer_edit_service_yaml", permit=_designer,
            body=ServiceYamlIn, response=DraftOut, tag="designer", errors=(400, 401, 403, 404, 409, 422),
            summary="Replace a draft's service.yaml (e.g. the one generated from a bare BPMN) and validate again")
 def designer_edit_service_yaml(actor, draft_id, body):
@@ -271,7 +271,7 @@ def designer_edit_service_yaml(actor, draft_id, body):
     return _draft(draft, report.problems, actor.locale)
 
 
-@operation("/designer/drafts/<int:draft_id>/publish", "POST", op_id="designer_publish", body=PublishIn,
+@operation("/designer/drafts/<int:draft_id>/publish", "POST", op_id="designer_publish", body=PublishIn, permit=_designer,
            response=PublishOut, status=201, tag="designer", errors=(401, 403, 404, 422),
            summary="Publish a draft as a new immutable version and offer it at centres")
 def designer_publish(actor, draft_id, body):

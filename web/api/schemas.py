@@ -10,6 +10,19 @@ STATUSES = ("submitted", "in_progress", "returned", "completed", "rejected", "ca
 KINDS = ("staff", "citizen")
 
 
+# The input boundary (engine.inputs) as OpenAPI patterns: text the API refuses is NUL and the other C0 controls
+# and DEL; JSON bodies may hold tab and newline (long text), query strings and one-line form answers may not.
+# Python's `re`, ECMA 262 and Rust's regex read these escapes alike. web/api/spec.py gives every free text of a
+# request one of them; fields that are stripped and must then hold something say so with *_FILLED. Lone
+# surrogates (also refused) are not Unicode scalar values, so no JSON Schema string holds one (RFC 7493): a
+# pattern cannot name them (regex engines over UTF-8 cannot compile the range); the document says so.
+BAD_LINE = r"\x00-\x1f\x7f"
+BAD_JSON = r"\x00-\x08\x0b-\x1f\x7f"
+JSON_TEXT = rf"^[^{BAD_JSON}]*$"
+LINE_TEXT = rf"^[^{BAD_LINE}]*$"
+JSON_FILLED = rf"^[^{BAD_JSON}]*[^\s{BAD_JSON}][^{BAD_JSON}]*$"
+
+
 class UTCDateTime(fields.DateTime):
     """Naive UTC datetimes from the database, written as RFC 3339 with an explicit offset."""
 
@@ -260,7 +273,8 @@ class History(Strict):
 
 
 class Comment(Strict):
-    text = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=4000),
+                         metadata={"pattern": JSON_FILLED, "description": "not only spaces"})
 
 
 # ---- tasks -------------------------------------------------------------------------------------------
@@ -313,7 +327,8 @@ class CompleteTask(Strict):
 
 class DecideTask(CompleteTask):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
-                           metadata={"description": "shown to the applicant"})
+                           metadata={"description": "shown to the applicant (not only spaces)",
+                                     "pattern": JSON_FILLED})
 
 
 # ---- public status -----------------------------------------------------------------------------------
@@ -359,7 +374,8 @@ class FeedbackIn(Strict):
     rating = fields.Raw(required=True, metadata={"description": "a whole number from 1 (poor) to 5 (very good)",
                                                  "type": "integer", "minimum": 1, "maximum": 5})
     comment = fields.String(load_default=None, allow_none=True,
-                            metadata={"description": "optional, at most 1000 characters; shown only to the "
+                            metadata={"maxLength": 1000,
+                                      "description": "optional, at most 1000 characters; shown only to the "
                                                      "centre's supervisors and the monitors above it"})
 
 

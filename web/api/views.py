@@ -278,10 +278,13 @@ def _store(file_storage, actor, app: Application | None = None):
 
     if request.mimetype != "multipart/form-data":
         raise ApiProblem(415, "unsupported_media_type", expected="multipart/form-data")
+    from engine.catalogue.forms import message
+
+    extra = sorted((set(request.form) | set(request.files)) - {"file"})
+    if extra:  # the document declares one part, `file`: anything else is named, not silently dropped
+        raise ApiProblem(422, "invalid_data", errors={name: message("unknown", locale()) for name in extra})
     file = request.files.get("file")
     if file is None:
-        from engine.catalogue.forms import message
-
         raise ApiProblem(422, "invalid_data", errors={"file": message("file", locale())})
     try:
         return store_upload(file, actor, app.id if app is not None else None)

@@ -5,6 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
+from engine.catalogue.forms import fee_decision
+from engine.catalogue.forms import fee_field as fee_field_of
 from engine.errors import Conflict, DomainError, Forbidden, InvalidData, NotFound
 from engine.inputs import MAX_ID, parse_int
 from engine.models.application import TASK_READY
@@ -154,21 +156,21 @@ def task(task_id: str):
     form = _task_form(row, app)
     decision = next((f for f in form["fields"] if f["name"] == DECISION and f["type"] == "choice"), None)
     values: dict = {}
-    fee_field = next((f for f in form["fields"] if f["type"] == "money" and f["name"].startswith("amount")), None)
+    fee_field = fee_field_of(form)
     if fee_field is not None:
         values[fee_field["name"]] = format_kip(app.fee_amount or 0, lang()).rsplit(" ", 1)[0]
     errors: dict = {}
     problem = None
     status = 200
     differs = None
-    audit_note = None
     if request.method == "POST":
         answers, errors = read_submission(form, request.form, request.files, skip=(DECISION,))
         if errors:
             errors = all_errors(form, answers, errors, skip=(DECISION,))
-        differs, audit_note, fee_error = _check_fee(fee_field, answers, app)
-        if fee_error:
-            errors[fee_field["name"]] = fee_error
+        confirmed = request.form.get("confirm_amount")
+        fee = fee_decision(form, answers, app.fee_amount or 0, confirmed, lang())
+        differs = fee.differs
+        errors.update(fee.errors)
         values = {**request.form.to_dict(), **{k: v for k, v in answers.items() if isinstance(v, dict)}}
         chosen = request.form.get(DECISION)
         action = "complete"
@@ -182,7 +184,8 @@ def task(task_id: str):
                 answers[DECISION] = chosen
         if not errors:
             try:
-                complete_task(row.id, actor, answers, action=action, reason=reason, audit_note=audit_note)
+                complete_task(row.id, actor, answers, action=action, reason=reason,
+                              confirmed_amount=confirmed)
             except InvalidData as exc:
                 errors = exc.errors
             except (Conflict, DomainError) as exc:
@@ -203,23 +206,6 @@ def task(task_id: str):
         name=defn["tasks"].get(row.bpmn_id, {}).get("name"), app_form=application_form_of(defn),
         differs=differs, fee_field=fee_field,
     ), status
-
-
-def _check_fee(field: dict | None, answers: dict, app) -> tuple[dict | None, dict | None, str | None]:
-    """The cashier's amount against the application's fee: (the difference to confirm, the audit note once
-    confirmed, the error to show). An amount other than the fee is refused until the clerk ticks the
-    confirmation for exactly that amount; the confirmation goes into the completion's audit event."""
-    if field is None or field["name"] not in answers:
-        return None, None, None
-    paid, fee = int(answers[field["name"]]), int(app.fee_amount or 0)
-    if paid == fee:
-        return None, None, None
-    differs = {"fee": fee, "paid": paid}
-    if request.form.get("confirm_amount") == str(paid):
-        return differs, {"amount_differs_from_fee": differs}, None
-    return differs, None, _("%(paid)s is not the fee of this application (%(fee)s). Correct the amount, or tick "
-                            "the box below to record a different amount.",
-                            paid=format_kip(paid, lang()), fee=format_kip(fee, lang()))
 
 
 def application_form_of(defn: dict) -> dict:
