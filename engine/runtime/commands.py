@@ -9,6 +9,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import events
@@ -188,19 +189,37 @@ def _task_for(task_id: str, actor: Actor) -> tuple[Task, Application]:
     is current."""
     if not isinstance(task_id, str) or len(task_id) > 36:
         raise NotFound(what="task")
-    stmt = select(Application).where(
-        Application.id == select(Task.application_id).where(Task.id == task_id).scalar_subquery())
+    # one statement: both rows locked on PostgreSQL, so a concurrent command's commit is seen in both (the
+    # re-check after the lock wait returns the newest version of every locked row)
+    # (with the centre and its parent: the province whose calendar the step's due dates count in)
+    parent = aliased(Centre)
+    stmt = (select(Task, Application, Centre, parent).join(Application, Application.id == Task.application_id)
+            .join(Centre, Centre.id == Application.centre_id).outerjoin(parent, parent.id == Centre.parent_id)
+            .where(Task.id == task_id).execution_options(populate_existing=True))
     if is_postgres():
-        stmt = stmt.with_for_update()
-    app = db.session.execute(stmt).scalar_one_or_none()
-    row = db.session.get(Task, task_id, populate_existing=True) if app is not None else None
-    if row is None:
+        stmt = stmt.with_for_update(of=(Task, Application))
+    found = db.session.execute(stmt).first()
+    if found is None:
         raise NotFound(what="task")
+    row, app, centre, above = found
+    _remember_province(centre, above)
     if not can_act(actor, row, app):
         if actor.kind == "staff" and actor.centre_id == row.centre_id or app.applicant_id == actor.user_id:
             raise Forbidden()
         raise NotFound(what="task")  # do not reveal other centres' tasks
     return row, app
+
+
+def _remember_province(centre: Centre, above: Centre | None) -> None:
+    """Tell engine.workdays the province of the centre just loaded, when the centre or its parent says it."""
+    from engine import workdays
+
+    if centre.level == "province":
+        workdays.remember_province(centre.id, centre.id)
+    elif centre.parent_id is None:
+        workdays.remember_province(centre.id, None)
+    elif above is not None and above.level == "province":
+        workdays.remember_province(centre.id, above.id)
 
 
 def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "complete", reason: str | None = None,

@@ -44,13 +44,16 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
     rows = {row.id: row for row in db.session.execute(
         select(Task).where(Task.application_id == app.id, Task.state == TASK_READY)).scalars()}
     day = clock.today()
+    # the centre's calendar before any row changes: its first read (a centre, the calendar version) would
+    # otherwise flush half-made changes and split one UPDATE of a task row into two
+    calendar = clock.calendar_for(app.centre_id)
     for tid, row in rows.items():
         if tid not in ready:
             row.state = TASK_COMPLETED if tid == completed_task_id else TASK_CANCELLED
             row.completed_at = now
             row.completed_by_id = actor_id if tid == completed_task_id else None
             if tid == completed_task_id:  # the bottleneck map's working time spent in this step
-                row.working_days = clock.calendar_for(app.centre_id).working_days_between(
+                row.working_days = calendar.working_days_between(
                     clock.local_date(row.created_at) or day, day)
     meta = definition["tasks"]
     created: list[Task] = []
