@@ -37,15 +37,25 @@ def local_today():
 
 
 @contextmanager
-def transaction(app_id: int | None = None):
-    """Commit on success; on any failure roll back, forget cached state, publish nothing."""
+def transaction(app_id: int | None = None, keep: bool = False):
+    """Commit on success; on any failure roll back, forget cached state, publish nothing.
+
+    `keep`: the objects the command holds are not expired by this commit, so the answer is built from them
+    (they hold exactly what was just committed) instead of being read again."""
     try:
         yield
-        db.session.commit()
+        session = db.session()
+        if keep:
+            session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
     except BaseException as exc:
         db.session.rollback()
         events.discard()
         db.session.info.pop("odsc_after_commit_cache", None)
+        db.session.info.pop(readmodel.READY_ROWS, None)
         if app_id:
             store.forget(app_id)
         if isinstance(exc, StaleDataError):  # the version check failed: someone else changed the case
@@ -192,17 +202,21 @@ def _task_for(task_id: str, actor: Actor) -> tuple[Task, Application]:
     # one statement: both rows locked on PostgreSQL, so a concurrent command's commit is seen in both (the
     # re-check after the lock wait returns the newest version of every locked row)
     # (with the centre and its parent: the province whose calendar the step's due dates count in)
+    # and the service, which the answer names: held for the rest of the session (its identity map is weak)
     parent = aliased(Centre)
-    stmt = (select(Task, Application, Centre, parent).join(Application, Application.id == Task.application_id)
+    stmt = (select(Task, Application, Centre, parent, Service)
+            .join(Application, Application.id == Task.application_id)
             .join(Centre, Centre.id == Application.centre_id).outerjoin(parent, parent.id == Centre.parent_id)
+            .join(Service, Service.id == Application.service_id)
             .where(Task.id == task_id).execution_options(populate_existing=True))
     if is_postgres():
         stmt = stmt.with_for_update(of=(Task, Application))
     found = db.session.execute(stmt).first()
     if found is None:
         raise NotFound(what="task")
-    row, app, centre, above = found
+    row, app, centre, above, service = found
     _remember_province(centre, above)
+    db.session.info.setdefault("odsc_held", []).extend((centre, service))
     if not can_act(actor, row, app):
         if actor.kind == "staff" and actor.centre_id == row.centre_id or app.applicant_id == actor.user_id:
             raise Forbidden()
@@ -262,7 +276,7 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
         clean, errors = check_references(form, clean, actor, app.id, actor.locale)
     if errors:
         raise InvalidData(errors)
-    with transaction(app.id):
+    with transaction(app.id, keep=True):
         workflow, before = _workflow(app, service)
         try:
             task = workflow.get_task_from_id(UUID(row.id))

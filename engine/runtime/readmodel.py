@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from engine import clock
 from engine.catalogue.confirm import CONFIRM_FORM_ID
@@ -89,7 +89,21 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
     for row in created:
         if row.office_role != APPLICANT:
             row.due_date = clock.task_due_date(app, limits.get(row.bpmn_id), day)
+    # the application's ready task rows after the step, for an answer built without reading them again
+    db.session.info.setdefault(READY_ROWS, {})[app.id] = [row for tid, row in rows.items() if tid in ready] + created
     return entered
+
+
+READY_ROWS = "odsc_ready_rows"
+
+
+def take_ready_rows(app_id: int) -> list[Task] | None:
+    """The ready task rows the last step of this session left on `app_id` (oldest first), or None when no
+    step of this session wrote them; handed out once."""
+    held = db.session.info.get(READY_ROWS, {}).pop(app_id, None)
+    if held is None or any(inspect(row).expired for row in held):  # committed and expired since: read again
+        return None
+    return sorted(held, key=lambda row: row.created_at)
 
 
 TERMINAL = ("completed", "rejected")
