@@ -51,11 +51,14 @@ def transaction(app_id: int | None = None, keep: bool = False):
             session.commit()
         finally:
             session.expire_on_commit = True
+            for key in (readmodel.MILESTONE_ROWS, readmodel.APPLICANT_COLUMNS):  # this transaction's only
+                session.info.pop(key, None)
     except BaseException as exc:
         db.session.rollback()
         events.discard()
         db.session.info.pop("odsc_after_commit_cache", None)
-        db.session.info.pop(readmodel.READY_ROWS, None)
+        for key in (readmodel.READY_ROWS, readmodel.MILESTONE_ROWS, readmodel.APPLICANT_COLUMNS):
+            db.session.info.pop(key, None)
         if app_id:
             store.forget(app_id)
         if isinstance(exc, StaleDataError):  # the version check failed: someone else changed the case
@@ -203,20 +206,25 @@ def _task_for(task_id: str, actor: Actor) -> tuple[Task, Application]:
     # re-check after the lock wait returns the newest version of every locked row)
     # (with the centre and its parent: the province whose calendar the step's due dates count in)
     # and the service, which the answer names: held for the rest of the session (its identity map is weak)
-    parent = aliased(Centre)
-    stmt = (select(Task, Application, Centre, parent, Service)
+    # and the applicant's addresses, which a milestone's message goes to
+    parent, applicant = aliased(Centre), aliased(User)
+    stmt = (select(Task, Application, Centre, parent, Service, applicant.id, applicant.phone, applicant.username,
+                   applicant.kind, applicant.email)
             .join(Application, Application.id == Task.application_id)
             .join(Centre, Centre.id == Application.centre_id).outerjoin(parent, parent.id == Centre.parent_id)
             .join(Service, Service.id == Application.service_id)
+            .outerjoin(applicant, applicant.id == Application.applicant_id)
             .where(Task.id == task_id).execution_options(populate_existing=True))
     if is_postgres():
         stmt = stmt.with_for_update(of=(Task, Application))
     found = db.session.execute(stmt).first()
     if found is None:
         raise NotFound(what="task")
-    row, app, centre, above, service = found
+    row, app, centre, above, service, applicant_id = found[:6]
     _remember_province(centre, above)
     db.session.info.setdefault("odsc_held", []).extend((centre, service))
+    if applicant_id is not None:
+        db.session.info.setdefault(readmodel.APPLICANT_COLUMNS, {})[app.id] = readmodel.Addresses(*found[6:])
     if not can_act(actor, row, app):
         if actor.kind == "staff" and actor.centre_id == row.centre_id or app.applicant_id == actor.user_id:
             raise Forbidden()

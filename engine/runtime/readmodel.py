@@ -1,6 +1,8 @@
 """Keeping the read models (application status and milestone, task rows) in step with the workflow."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import inspect, select
@@ -69,8 +71,11 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
         created.append(row)
         reached.append(element)
     entered = milestones_entered(app, definition, workflow, reached, ready)
+    held = db.session.info.setdefault(MILESTONE_ROWS, {})
     for milestone in entered:
-        db.session.add(MilestoneEvent(application_id=app.id, milestone=milestone, at=now))
+        event = MilestoneEvent(application_id=app.id, milestone=milestone, at=now)
+        db.session.add(event)
+        held[(app.id, milestone)] = event  # the outbox names its message after this row (no read for it)
     before = app.status
     if workflow.is_completed():
         app.status = REJECTED if app.milestone == "rejected" else COMPLETED
@@ -95,6 +100,27 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
 
 
 READY_ROWS = "odsc_ready_rows"
+MILESTONE_ROWS = "odsc_milestone_rows"
+APPLICANT_COLUMNS = "odsc_applicant_columns"
+
+
+class Addresses(NamedTuple):
+    """The applicant account's columns a milestone message needs."""
+
+    phone: str | None
+    username: str
+    kind: str
+    email: str | None
+
+
+def milestone_row(app_id: int, milestone: str) -> MilestoneEvent | None:
+    """The milestone row a step of this session's transaction added for `app_id`, or None."""
+    return db.session.info.get(MILESTONE_ROWS, {}).get((app_id, milestone))
+
+
+def applicant_columns(app_id: int):
+    """(phone, username, kind, email) of the applicant, when the command read them with its task; else None."""
+    return db.session.info.get(APPLICANT_COLUMNS, {}).get(app_id)
 
 
 def take_ready_rows(app_id: int) -> list[Task] | None:

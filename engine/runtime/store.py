@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from engine.db import db
 from engine.errors import DomainError
@@ -27,9 +27,23 @@ _registry = SERIALIZER.registry
 
 _STATE = WorkflowState.__table__
 _TASKS = WorkflowTaskState.__table__
-_UPDATE_TASK = (_TASKS.update()
-                .where(_TASKS.c.application_id == bindparam("t_app"), _TASKS.c.task_id == bindparam("t_id"))
-                .values(body=bindparam("body")))
+
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert_tasks(dialect: str):
+    """INSERT … ON CONFLICT (application_id, task_id) DO UPDATE SET body (SQLite and PostgreSQL alike)."""
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        ins = insert(_TASKS)
+        stmt = _UPSERTS[dialect] = ins.on_conflict_do_update(
+            index_elements=[_TASKS.c.application_id, _TASKS.c.task_id], set_={"body": ins.excluded.body})
+    return stmt
+
 
 _CACHE_MAX = 512
 _cache: OrderedDict[int, tuple[int, BpmnWorkflow, dict]] = OrderedDict()
@@ -96,16 +110,17 @@ def save(application_id: int, workflow: BpmnWorkflow, before: Snapshot | None) -
     removed = [tid for tid in (before or {}) if tid not in after]
     seq = before.next_seq if before is not None else 0
     known = before or {}
-    inserts, updates = [], []
-    # insertion order of workflow.tasks puts parents before children
+    rows = []
+    # insertion order of workflow.tasks puts parents before children; a known task keeps its row's seq (the
+    # upsert below changes only the body of an existing row, so the 0 given for it is never stored)
     for tid in workflow.tasks:
         if tid not in changed_set:
             continue
         body = _registry.convert(workflow.tasks[tid])
         if tid in known:
-            updates.append({"t_app": application_id, "t_id": str(tid), "body": body})
+            rows.append({"application_id": application_id, "task_id": str(tid), "seq": 0, "body": body})
         else:
-            inserts.append({"application_id": application_id, "task_id": str(tid), "seq": seq, "body": body})
+            rows.append({"application_id": application_id, "task_id": str(tid), "seq": seq, "body": body})
             seq += 1
     meta = _meta(workflow)
     # Core statements on the session's connection: the ORM's bulk machinery costs more than the SQL here
@@ -117,10 +132,8 @@ def save(application_id: int, workflow: BpmnWorkflow, before: Snapshot | None) -
     else:
         conn.execute(_STATE.update().where(_STATE.c.application_id == application_id)
                      .values(meta=meta, next_seq=seq))
-    if inserts:
-        conn.execute(_TASKS.insert(), inserts)
-    if updates:
-        conn.execute(_UPDATE_TASK, updates)
+    if rows:  # new and changed task rows in one statement
+        conn.execute(_upsert_tasks(conn.dialect.name), rows)
     after.next_seq = seq
     if removed:
         conn.execute(_TASKS.delete().where(_TASKS.c.application_id == application_id,
