@@ -269,6 +269,8 @@ def run_sequential(server: Server, backend: str, count: int, url: str = "", loop
     client = Client(server.port)
     client.login(*USERS)
     start_many(client, 5, Tally())  # warm up: every code path once, the spec cache filled
+    # live bytes: the tables rewritten (VACUUM FULL) before and after, so only the rows that remain count
+    live = table_sizes(url, rewrite=True) if backend == "postgresql" else None
     sizes = table_sizes(url) if backend == "postgresql" else None
     starts = Tally()
     apps = start_many(client, count, starts)
@@ -292,6 +294,7 @@ def run_sequential(server: Server, backend: str, count: int, url: str = "", loop
          load_average_1m=load_average())
     if sizes is not None:
         storage_delta(sizes, table_sizes(url), len(apps))
+        storage_delta(live, table_sizes(url, rewrite=True), len(apps), live=True)
     if loops:
         run_loops(client, backend)
 
@@ -300,22 +303,27 @@ TABLES = ("application", "task", "workflow_state", "workflow_task_state", "audit
           "notification", "idempotency_key", "issued_certificate", "due_timer")
 
 
-def table_sizes(url: str) -> dict[str, int]:
-    """PostgreSQL bytes by table: heap + indexes + TOAST, what an operator's disk holds."""
+def table_sizes(url: str, rewrite: bool = False) -> dict[str, int]:
+    """PostgreSQL bytes by table: heap + indexes + TOAST, what an operator's disk holds. `rewrite`: VACUUM FULL
+    the tables first, so dead row versions (which autovacuum makes reusable in a running system) do not count."""
     import psycopg
 
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(url, autocommit=True) as conn:
+        if rewrite:
+            conn.execute(f"VACUUM FULL {', '.join(TABLES)}")
         return dict(conn.execute(
             "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname = ANY(%s)", (list(TABLES),)).fetchall())
 
 
-def storage_delta(before: dict[str, int], after: dict[str, int], applications: int) -> None:
-    """Bytes per application of the journeys run between two snapshots (page-granular: use ≥ 100)."""
+def storage_delta(before: dict[str, int], after: dict[str, int], applications: int, live: bool = False) -> None:
+    """Bytes per application of the journeys run between two snapshots (page-granular: use ≥ 100). `live`:
+    both snapshots taken after VACUUM FULL (the rows that remain); else as written, dead versions included."""
     growth = {name: after.get(name, 0) - before.get(name, 0) for name in TABLES}
     total = sum(growth.values())
-    emit(bench="http", backend="postgresql", phase="storage", applications=applications,
+    emit(bench="http", backend="postgresql", phase="storage live (after VACUUM FULL)" if live else "storage",
+         applications=applications,
          bytes_per_application=round(total / max(1, applications)),
          by_table={k: round(v / max(1, applications)) for k, v in sorted(growth.items(), key=lambda x: -x[1])},
          target_bytes_max=16 * 1024,

@@ -70,9 +70,11 @@ def fingerprint(task) -> tuple:
 
 
 class Snapshot(dict):
-    """Fingerprints of every task after a save, plus the next free restore sequence number."""
+    """Fingerprints of every task after a save, plus the next free restore sequence number; `compact`: the
+    tasks are stored in the workflow row (a closed case), not as task rows."""
 
     next_seq: int = 0
+    compact: bool = False
 
 
 def fingerprints(workflow: BpmnWorkflow, next_seq: int = 0) -> Snapshot:
@@ -99,7 +101,16 @@ def new_workflow(service: CompiledService) -> BpmnWorkflow:
 
 
 def save(application_id: int, workflow: BpmnWorkflow, before: Snapshot | None) -> Snapshot:
-    """Write what changed since `before` (the snapshot taken at restore or at the last save)."""
+    """Write what changed since `before` (the snapshot taken at restore or at the last save).
+
+    A closed workflow (completed, rejected, cancelled: nothing will run in it again) is compacted: its whole
+    task tree goes into the workflow row and its task rows are deleted, one row per case instead of one per
+    task. `load` restores either layout."""
+    if workflow.is_completed():
+        return _save_compact(application_id, workflow, before)
+    if before is not None and before.compact:  # never reached today: a closed case does not run again
+        before = None
+        db.session.connection().execute(_STATE.delete().where(_STATE.c.application_id == application_id))
     after = fingerprints(workflow)
     changed = [tid for tid, fp in after.items() if before is None or before.get(tid) != fp]
     # a child's data is stored as a delta against its parent: rewrite children of changed tasks too
@@ -141,6 +152,24 @@ def save(application_id: int, workflow: BpmnWorkflow, before: Snapshot | None) -
     return after
 
 
+def _save_compact(application_id: int, workflow: BpmnWorkflow, before: Snapshot | None) -> Snapshot:
+    """The closed workflow in its one row: meta plus every task (parents before children), no task rows."""
+    after = fingerprints(workflow)
+    after.compact = True
+    meta = _meta(workflow)
+    meta["tasks"] = [_registry.convert(task) for task in workflow.tasks.values()]
+    conn = db.session.connection()
+    if before is None:
+        conn.execute(_STATE.insert(), [{
+            "application_id": application_id, "format_version": FORMAT_VERSION,
+            "serializer_version": SERIALIZER_VERSION, "meta": meta, "next_seq": 0}])
+    else:
+        conn.execute(_STATE.update().where(_STATE.c.application_id == application_id).values(meta=meta, next_seq=0))
+        if not before.compact:
+            conn.execute(_TASKS.delete().where(_TASKS.c.application_id == application_id))
+    return after
+
+
 def restore(application_id: int, service: CompiledService) -> BpmnWorkflow:
     """The workflow rebuilt from its stored rows (a private copy)."""
     return load(application_id, service)[0]
@@ -151,11 +180,12 @@ def load(application_id: int, service: CompiledService) -> tuple[BpmnWorkflow, S
     state = db.session.get(WorkflowState, application_id)
     if state is None or state.format_version != FORMAT_VERSION:
         raise DomainError("not_found", what=f"workflow state of application {application_id}")
-    rows = db.session.execute(
+    meta = state.meta
+    compact = "tasks" in meta  # a closed case: its tasks are in the workflow row (see _save_compact)
+    rows = meta["tasks"] if compact else db.session.execute(
         select(WorkflowTaskState.body).where(WorkflowTaskState.application_id == application_id)
         .order_by(WorkflowTaskState.seq)
     ).scalars()
-    meta = state.meta
     workflow = BpmnWorkflow(service.spec, service.subprocess_specs, script_engine=script_engine(),
                             deserializing=True)
     for body in rows:
@@ -169,7 +199,9 @@ def load(application_id: int, service: CompiledService) -> tuple[BpmnWorkflow, S
     workflow.data = _registry.restore(meta.get("data", {}))
     _restore_subprocesses(dict(meta.get("subprocesses") or {}), workflow, workflow)
     workflow.bpmn_events = _registry.restore(meta.get("bpmn_events", []))
-    return workflow, fingerprints(workflow, state.next_seq)
+    snapshot = fingerprints(workflow, state.next_seq)
+    snapshot.compact = compact
+    return workflow, snapshot
 
 
 def _restore_subprocesses(dct: dict, parent, top) -> None:
