@@ -265,7 +265,9 @@ def summary(tally: Tally) -> dict:
 
 # ---- runs -----------------------------------------------------------------------------------------------
 
-def run_sequential(server: Server, backend: str, count: int, url: str = "", loops: bool = True) -> None:
+def run_sequential(server: Server, backend: str, count: int, url: str = "", loops: bool = True) -> tuple | None:
+    """The sequential run; returns (live table sizes before, applications) on PostgreSQL, for the live
+    storage figure the caller takes once the server has stopped (no session of it can hold dead rows)."""
     client = Client(server.port)
     client.login(*USERS)
     start_many(client, 5, Tally())  # warm up: every code path once, the spec cache filled
@@ -294,9 +296,9 @@ def run_sequential(server: Server, backend: str, count: int, url: str = "", loop
          load_average_1m=load_average())
     if sizes is not None:
         storage_delta(sizes, table_sizes(url), len(apps))
-        storage_delta(live, table_sizes(url, rewrite=True), len(apps), live=True)
     if loops:
         run_loops(client, backend)
+    return (live, len(apps)) if live is not None and not loops else None
 
 
 TABLES = ("application", "task", "workflow_state", "workflow_task_state", "audit_event", "milestone_event",
@@ -415,13 +417,16 @@ def main(argv: list[str] | None = None) -> int:
             url = prepare(backend, instance)
             workers, threads = (1, 1) if shape == "single" else (2, 4)
             server = Server(url, instance, workers, threads)
+            live = None
             try:
                 if shape == "single":
-                    run_sequential(server, backend, args.applications, url, loops=not args.no_loops)
+                    live = run_sequential(server, backend, args.applications, url, loops=not args.no_loops)
                 else:
                     run_concurrent(server, backend, args.applications)
             finally:
                 server.stop()
+            if live is not None:  # (with --no-loops: the loops' rows would count otherwise)
+                storage_delta(live[0], table_sizes(url, rewrite=True), live[1], live=True)
     return 0
 
 
