@@ -222,7 +222,8 @@ def _task_for(task_id: str, actor: Actor) -> tuple[Task, Application]:
         raise NotFound(what="task")
     row, app, centre, above, service, applicant_id = found[:6]
     _remember_province(centre, above)
-    db.session.info.setdefault("odsc_held", []).extend((centre, service))
+    held = db.session.info.setdefault("odsc_held", {})  # one entry per row: bounded in a long session
+    held[("centre", centre.id)], held[("service", service.id)] = centre, service
     if applicant_id is not None:
         db.session.info.setdefault(readmodel.APPLICANT_COLUMNS, {})[app.id] = readmodel.Addresses(*found[6:])
     if not can_act(actor, row, app):

@@ -95,7 +95,8 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
         if row.office_role != APPLICANT:
             row.due_date = clock.task_due_date(app, limits.get(row.bpmn_id), day)
     # the application's ready task rows after the step, for an answer built without reading them again
-    db.session.info.setdefault(READY_ROWS, {})[app.id] = [row for tid, row in rows.items() if tid in ready] + created
+    # (only the last step's: a long session stepping many applications does not keep them all)
+    db.session.info[READY_ROWS] = {app.id: [row for tid, row in rows.items() if tid in ready] + created}
     return entered
 
 
