@@ -265,10 +265,14 @@ def summary(tally: Tally) -> dict:
 
 # ---- runs -----------------------------------------------------------------------------------------------
 
-def run_sequential(server: Server, backend: str, count: int, url: str = "", loops: bool = True) -> None:
+def run_sequential(server: Server, backend: str, count: int, url: str = "", loops: bool = True) -> tuple | None:
+    """The sequential run; returns (live table sizes before, applications) on PostgreSQL, for the live
+    storage figure the caller takes once the server has stopped (no session of it can hold dead rows)."""
     client = Client(server.port)
     client.login(*USERS)
     start_many(client, 5, Tally())  # warm up: every code path once, the spec cache filled
+    # live bytes: the tables rewritten (VACUUM FULL) before and after, so only the rows that remain count
+    live = table_sizes(url, rewrite=True) if backend == "postgresql" else None
     sizes = table_sizes(url) if backend == "postgresql" else None
     starts = Tally()
     apps = start_many(client, count, starts)
@@ -294,28 +298,34 @@ def run_sequential(server: Server, backend: str, count: int, url: str = "", loop
         storage_delta(sizes, table_sizes(url), len(apps))
     if loops:
         run_loops(client, backend)
+    return (live, len(apps)) if live is not None and not loops else None
 
 
 TABLES = ("application", "task", "workflow_state", "workflow_task_state", "audit_event", "milestone_event",
           "notification", "idempotency_key", "issued_certificate", "due_timer")
 
 
-def table_sizes(url: str) -> dict[str, int]:
-    """PostgreSQL bytes by table: heap + indexes + TOAST, what an operator's disk holds."""
+def table_sizes(url: str, rewrite: bool = False) -> dict[str, int]:
+    """PostgreSQL bytes by table: heap + indexes + TOAST, what an operator's disk holds. `rewrite`: VACUUM FULL
+    the tables first, so dead row versions (which autovacuum makes reusable in a running system) do not count."""
     import psycopg
 
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(url, autocommit=True) as conn:
+        if rewrite:
+            conn.execute(f"VACUUM FULL {', '.join(TABLES)}")
         return dict(conn.execute(
             "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname = ANY(%s)", (list(TABLES),)).fetchall())
 
 
-def storage_delta(before: dict[str, int], after: dict[str, int], applications: int) -> None:
-    """Bytes per application of the journeys run between two snapshots (page-granular: use ≥ 100)."""
+def storage_delta(before: dict[str, int], after: dict[str, int], applications: int, live: bool = False) -> None:
+    """Bytes per application of the journeys run between two snapshots (page-granular: use ≥ 100). `live`:
+    both snapshots taken after VACUUM FULL (the rows that remain); else as written, dead versions included."""
     growth = {name: after.get(name, 0) - before.get(name, 0) for name in TABLES}
     total = sum(growth.values())
-    emit(bench="http", backend="postgresql", phase="storage", applications=applications,
+    emit(bench="http", backend="postgresql", phase="storage live (after VACUUM FULL)" if live else "storage",
+         applications=applications,
          bytes_per_application=round(total / max(1, applications)),
          by_table={k: round(v / max(1, applications)) for k, v in sorted(growth.items(), key=lambda x: -x[1])},
          target_bytes_max=16 * 1024,
@@ -407,13 +417,16 @@ def main(argv: list[str] | None = None) -> int:
             url = prepare(backend, instance)
             workers, threads = (1, 1) if shape == "single" else (2, 4)
             server = Server(url, instance, workers, threads)
+            live = None
             try:
                 if shape == "single":
-                    run_sequential(server, backend, args.applications, url, loops=not args.no_loops)
+                    live = run_sequential(server, backend, args.applications, url, loops=not args.no_loops)
                 else:
                     run_concurrent(server, backend, args.applications)
             finally:
                 server.stop()
+            if live is not None:  # (with --no-loops: the loops' rows would count otherwise)
+                storage_delta(live[0], table_sizes(url, rewrite=True), live[1], live=True)
     return 0
 
 

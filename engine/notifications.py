@@ -103,9 +103,13 @@ def normalize_phone(phone: str) -> str:
 def applicant_addresses(app: Application) -> dict[str, str]:
     """The applicant's phone (account, else the application form's phone field) and e-mail."""
     out: dict[str, str] = {}
-    # columns only: loading the account would also load its roles
-    user = db.session.execute(select(User.phone, User.username, User.kind, User.email)
-                              .where(User.id == app.applicant_id)).first() if app.applicant_id else None
+    # columns only: loading the account would also load its roles; a command read them with its task
+    from engine.runtime.readmodel import applicant_columns
+
+    user = applicant_columns(app.id) if app.applicant_id else None
+    if user is None and app.applicant_id:
+        user = db.session.execute(select(User.phone, User.username, User.kind, User.email)
+                                  .where(User.id == app.applicant_id)).first()
     if user is not None:
         phone = user.phone or (user.username if user.kind == "citizen" else "")
         if phone:
@@ -176,8 +180,11 @@ def for_milestone(application_id: int, milestone: str) -> list[int]:
     if app is None:
         return []
     db.session.flush()
-    step = db.session.execute(select(MilestoneEvent.id).where(
-        MilestoneEvent.application_id == app.id, MilestoneEvent.milestone == milestone)
+    from engine.runtime.readmodel import milestone_row
+
+    held = milestone_row(app.id, milestone)  # the row this transaction added: the latest of its kind
+    step = held.id if held is not None and held.id is not None else db.session.execute(
+        select(MilestoneEvent.id).where(MilestoneEvent.application_id == app.id, MilestoneEvent.milestone == milestone)
         .order_by(MilestoneEvent.id.desc()).limit(1)).scalar()
     key = f"milestone:{app.id}:{milestone}:{step or 0}"
     locale = app.locale if app.locale in ("lo", "en") else "lo"

@@ -86,8 +86,19 @@ _lock = threading.Lock()
 
 
 def revision() -> int:
-    """The current auth revision (one primary-key read)."""
-    return db.session.execute(select(AuthRevision.version).where(AuthRevision.id == 1)).scalar() or 0
+    """The current auth revision (one primary-key read).
+
+    The same statement reads the holiday calendar's version, which every request checks once anyway
+    (engine.workdays): handed over here, so a request with a bearer token checks both in one read."""
+    from engine import workdays
+    from engine.models.holiday import CalendarState
+
+    calendar = select(CalendarState.version).where(CalendarState.id == 1).scalar_subquery()
+    found = db.session.execute(select(AuthRevision.version, calendar).where(AuthRevision.id == 1)).first()
+    if found is None:
+        return 0
+    workdays.checked(found[1] or 0)
+    return found[0] or 0
 
 
 def clear_cache() -> None:

@@ -89,6 +89,17 @@ def refresh() -> bool:
     return False
 
 
+def checked(version: int) -> None:
+    """The calendar version a caller read for this request (engine.tokens reads it with the auth revision):
+    reload the cached calendar if it changed, and skip the check for the rest of the request."""
+    from flask import g, has_app_context
+
+    if has_app_context() and not g.get("_odsc_calendar_checked"):
+        if version != _cache.version:
+            _load(version)
+        g._odsc_calendar_checked = True
+
+
 def _check_once() -> None:
     """Compare the calendar version once per app context: one request, one job, one CLI command."""
     from flask import g, has_app_context
@@ -117,9 +128,22 @@ def calendar(province: str | None = None) -> Calendar:
 
 
 def province_of(centre_id: str | None) -> str | None:
-    """The province centre a centre belongs to (itself for a province centre; None for the ministry)."""
+    """The province centre a centre belongs to (itself for a province centre; None for the ministry).
+
+    Remembered for the rest of the request or job (flask `g`): one command asks for its centre's calendar
+    several times (task due dates, working days spent, the SMS's clock words) and the session's weak
+    identity map would otherwise read the centre and its parent again each time."""
     if not centre_id:
         return None
+    from flask import g, has_app_context
+
+    memo = None
+    if has_app_context():
+        memo = g.get("_odsc_province_of")
+        if memo is None:
+            memo = g._odsc_province_of = {}
+        if centre_id in memo:
+            return memo[centre_id]
     from engine.db import db
     from engine.models import Centre
 
@@ -128,7 +152,21 @@ def province_of(centre_id: str | None) -> str | None:
     while row is not None and row.level != "province" and row.parent_id and seen < 5:
         row = db.session.get(Centre, row.parent_id)
         seen += 1
-    return row.id if row is not None and row.level == "province" else None
+    found = row.id if row is not None and row.level == "province" else None
+    if memo is not None:
+        memo[centre_id] = found
+    return found
+
+
+def remember_province(centre_id: str, province: str | None) -> None:
+    """Seed `province_of` for this request with what a caller already read (a centre and its parent loaded
+    with the command's application): `province` is the province centre id, or None."""
+    from flask import g, has_app_context
+
+    if has_app_context():
+        if g.get("_odsc_province_of") is None:
+            g._odsc_province_of = {}
+        g._odsc_province_of[centre_id] = province
 
 
 def for_centre(centre_id: str | None) -> Calendar:

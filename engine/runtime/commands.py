@@ -9,6 +9,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import events
@@ -36,15 +37,28 @@ def local_today():
 
 
 @contextmanager
-def transaction(app_id: int | None = None):
-    """Commit on success; on any failure roll back, forget cached state, publish nothing."""
+def transaction(app_id: int | None = None, keep: bool = False):
+    """Commit on success; on any failure roll back, forget cached state, publish nothing.
+
+    `keep`: the objects the command holds are not expired by this commit, so the answer is built from them
+    (they hold exactly what was just committed) instead of being read again."""
     try:
         yield
-        db.session.commit()
+        session = db.session()
+        if keep:
+            session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
+            for key in (readmodel.MILESTONE_ROWS, readmodel.APPLICANT_COLUMNS):  # this transaction's only
+                session.info.pop(key, None)
     except BaseException as exc:
         db.session.rollback()
         events.discard()
         db.session.info.pop("odsc_after_commit_cache", None)
+        for key in (readmodel.READY_ROWS, readmodel.MILESTONE_ROWS, readmodel.APPLICANT_COLUMNS):
+            db.session.info.pop(key, None)
         if app_id:
             store.forget(app_id)
         if isinstance(exc, StaleDataError):  # the version check failed: someone else changed the case
@@ -188,19 +202,47 @@ def _task_for(task_id: str, actor: Actor) -> tuple[Task, Application]:
     is current."""
     if not isinstance(task_id, str) or len(task_id) > 36:
         raise NotFound(what="task")
-    stmt = select(Application).where(
-        Application.id == select(Task.application_id).where(Task.id == task_id).scalar_subquery())
+    # one statement: both rows locked on PostgreSQL, so a concurrent command's commit is seen in both (the
+    # re-check after the lock wait returns the newest version of every locked row)
+    # (with the centre and its parent: the province whose calendar the step's due dates count in)
+    # and the service, which the answer names: held for the rest of the session (its identity map is weak)
+    # and the applicant's addresses, which a milestone's message goes to
+    parent, applicant = aliased(Centre), aliased(User)
+    stmt = (select(Task, Application, Centre, parent, Service, applicant.id, applicant.phone, applicant.username,
+                   applicant.kind, applicant.email)
+            .join(Application, Application.id == Task.application_id)
+            .join(Centre, Centre.id == Application.centre_id).outerjoin(parent, parent.id == Centre.parent_id)
+            .join(Service, Service.id == Application.service_id)
+            .outerjoin(applicant, applicant.id == Application.applicant_id)
+            .where(Task.id == task_id).execution_options(populate_existing=True))
     if is_postgres():
-        stmt = stmt.with_for_update()
-    app = db.session.execute(stmt).scalar_one_or_none()
-    row = db.session.get(Task, task_id, populate_existing=True) if app is not None else None
-    if row is None:
+        stmt = stmt.with_for_update(of=(Task, Application))
+    found = db.session.execute(stmt).first()
+    if found is None:
         raise NotFound(what="task")
+    row, app, centre, above, service, applicant_id = found[:6]
+    _remember_province(centre, above)
+    held = db.session.info.setdefault("odsc_held", {})  # one entry per row: bounded in a long session
+    held[("centre", centre.id)], held[("service", service.id)] = centre, service
+    if applicant_id is not None:
+        db.session.info.setdefault(readmodel.APPLICANT_COLUMNS, {})[app.id] = readmodel.Addresses(*found[6:])
     if not can_act(actor, row, app):
         if actor.kind == "staff" and actor.centre_id == row.centre_id or app.applicant_id == actor.user_id:
             raise Forbidden()
         raise NotFound(what="task")  # do not reveal other centres' tasks
     return row, app
+
+
+def _remember_province(centre: Centre, above: Centre | None) -> None:
+    """Tell engine.workdays the province of the centre just loaded, when the centre or its parent says it."""
+    from engine import workdays
+
+    if centre.level == "province":
+        workdays.remember_province(centre.id, centre.id)
+    elif centre.parent_id is None:
+        workdays.remember_province(centre.id, None)
+    elif above is not None and above.level == "province":
+        workdays.remember_province(centre.id, above.id)
 
 
 def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "complete", reason: str | None = None,
@@ -244,7 +286,7 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
         clean, errors = check_references(form, clean, actor, app.id, actor.locale)
     if errors:
         raise InvalidData(errors)
-    with transaction(app.id):
+    with transaction(app.id, keep=True):
         workflow, before = _workflow(app, service)
         try:
             task = workflow.get_task_from_id(UUID(row.id))

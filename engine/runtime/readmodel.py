@@ -1,6 +1,8 @@
 """Keeping the read models (application status and milestone, task rows) in step with the workflow."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
@@ -10,7 +12,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from engine import clock
 from engine.catalogue.confirm import CONFIRM_FORM_ID
@@ -51,13 +53,16 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
     rows = {row.id: row for row in db.session.execute(
         select(Task).where(Task.application_id == app.id, Task.state == TASK_READY)).scalars()}
     day = clock.today()
+    # the centre's calendar before any row changes: its first read (a centre, the calendar version) would
+    # otherwise flush half-made changes and split one UPDATE of a task row into two
+    calendar = clock.calendar_for(app.centre_id)
     for tid, row in rows.items():
         if tid not in ready:
             row.state = TASK_COMPLETED if tid == completed_task_id else TASK_CANCELLED
             row.completed_at = now
             row.completed_by_id = actor_id if tid == completed_task_id else None
             if tid == completed_task_id:  # the bottleneck map's working time spent in this step
-                row.working_days = clock.calendar_for(app.centre_id).working_days_between(
+                row.working_days = calendar.working_days_between(
                     clock.local_date(row.created_at) or day, day)
     meta = definition["tasks"]
     created: list[Task] = []
@@ -73,8 +78,11 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
         created.append(row)
         reached.append(element)
     entered = milestones_entered(app, definition, workflow, reached, ready)
+    held = db.session.info.setdefault(MILESTONE_ROWS, {})
     for milestone in entered:
-        db.session.add(MilestoneEvent(application_id=app.id, milestone=milestone, at=now))
+        event = MilestoneEvent(application_id=app.id, milestone=milestone, at=now)
+        db.session.add(event)
+        held[(app.id, milestone)] = event  # the outbox names its message after this row (no read for it)
     before = app.status
     if workflow.is_completed():
         app.status = REJECTED if app.milestone == "rejected" else COMPLETED
@@ -93,7 +101,43 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
     for row in created:
         if row.office_role != APPLICANT:
             row.due_date = clock.task_due_date(app, limits.get(row.bpmn_id), day)
+    # the application's ready task rows after the step, for an answer built without reading them again
+    # (only the last step's: a long session stepping many applications does not keep them all)
+    db.session.info[READY_ROWS] = {app.id: [row for tid, row in rows.items() if tid in ready] + created}
     return entered
+
+
+READY_ROWS = "odsc_ready_rows"
+MILESTONE_ROWS = "odsc_milestone_rows"
+APPLICANT_COLUMNS = "odsc_applicant_columns"
+
+
+class Addresses(NamedTuple):
+    """The applicant account's columns a milestone message needs."""
+
+    phone: str | None
+    username: str
+    kind: str
+    email: str | None
+
+
+def milestone_row(app_id: int, milestone: str) -> MilestoneEvent | None:
+    """The milestone row a step of this session's transaction added for `app_id`, or None."""
+    return db.session.info.get(MILESTONE_ROWS, {}).get((app_id, milestone))
+
+
+def applicant_columns(app_id: int):
+    """(phone, username, kind, email) of the applicant, when the command read them with its task; else None."""
+    return db.session.info.get(APPLICANT_COLUMNS, {}).get(app_id)
+
+
+def take_ready_rows(app_id: int) -> list[Task] | None:
+    """The ready task rows the last step of this session left on `app_id` (oldest first), or None when no
+    step of this session wrote them; handed out once."""
+    held = db.session.info.get(READY_ROWS, {}).pop(app_id, None)
+    if held is None or any(inspect(row).expired for row in held):  # committed and expired since: read again
+        return None
+    return sorted(held, key=lambda row: row.created_at)
 
 
 TERMINAL = ("completed", "rejected")

@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from engine.db import db
 from engine.errors import DomainError
@@ -27,9 +27,23 @@ _registry = SERIALIZER.registry
 
 _STATE = WorkflowState.__table__
 _TASKS = WorkflowTaskState.__table__
-_UPDATE_TASK = (_TASKS.update()
-                .where(_TASKS.c.application_id == bindparam("t_app"), _TASKS.c.task_id == bindparam("t_id"))
-                .values(body=bindparam("body")))
+
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert_tasks(dialect: str):
+    """INSERT … ON CONFLICT (application_id, task_id) DO UPDATE SET body (SQLite and PostgreSQL alike)."""
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        ins = insert(_TASKS)
+        stmt = _UPSERTS[dialect] = ins.on_conflict_do_update(
+            index_elements=[_TASKS.c.application_id, _TASKS.c.task_id], set_={"body": ins.excluded.body})
+    return stmt
+
 
 _CACHE_MAX = 512
 _cache: OrderedDict[int, tuple[int, BpmnWorkflow, dict]] = OrderedDict()
@@ -56,9 +70,11 @@ def fingerprint(task) -> tuple:
 
 
 class Snapshot(dict):
-    """Fingerprints of every task after a save, plus the next free restore sequence number."""
+    """Fingerprints of every task after a save, plus the next free restore sequence number; `compact`: the
+    tasks are stored in the workflow row (a closed case), not as task rows."""
 
     next_seq: int = 0
+    compact: bool = False
 
 
 def fingerprints(workflow: BpmnWorkflow, next_seq: int = 0) -> Snapshot:
@@ -85,7 +101,16 @@ def new_workflow(service: CompiledService) -> BpmnWorkflow:
 
 
 def save(application_id: int, workflow: BpmnWorkflow, before: Snapshot | None) -> Snapshot:
-    """Write what changed since `before` (the snapshot taken at restore or at the last save)."""
+    """Write what changed since `before` (the snapshot taken at restore or at the last save).
+
+    A closed workflow (completed, rejected, cancelled: nothing will run in it again) is compacted: its whole
+    task tree goes into the workflow row and its task rows are deleted, one row per case instead of one per
+    task. `load` restores either layout."""
+    if workflow.is_completed():
+        return _save_compact(application_id, workflow, before)
+    if before is not None and before.compact:  # never reached today: a closed case does not run again
+        before = None
+        db.session.connection().execute(_STATE.delete().where(_STATE.c.application_id == application_id))
     after = fingerprints(workflow)
     changed = [tid for tid, fp in after.items() if before is None or before.get(tid) != fp]
     # a child's data is stored as a delta against its parent: rewrite children of changed tasks too
@@ -96,16 +121,17 @@ def save(application_id: int, workflow: BpmnWorkflow, before: Snapshot | None) -
     removed = [tid for tid in (before or {}) if tid not in after]
     seq = before.next_seq if before is not None else 0
     known = before or {}
-    inserts, updates = [], []
-    # insertion order of workflow.tasks puts parents before children
+    rows = []
+    # insertion order of workflow.tasks puts parents before children; a known task keeps its row's seq (the
+    # upsert below changes only the body of an existing row, so the 0 given for it is never stored)
     for tid in workflow.tasks:
         if tid not in changed_set:
             continue
         body = _registry.convert(workflow.tasks[tid])
         if tid in known:
-            updates.append({"t_app": application_id, "t_id": str(tid), "body": body})
+            rows.append({"application_id": application_id, "task_id": str(tid), "seq": 0, "body": body})
         else:
-            inserts.append({"application_id": application_id, "task_id": str(tid), "seq": seq, "body": body})
+            rows.append({"application_id": application_id, "task_id": str(tid), "seq": seq, "body": body})
             seq += 1
     meta = _meta(workflow)
     # Core statements on the session's connection: the ORM's bulk machinery costs more than the SQL here
@@ -117,14 +143,30 @@ def save(application_id: int, workflow: BpmnWorkflow, before: Snapshot | None) -
     else:
         conn.execute(_STATE.update().where(_STATE.c.application_id == application_id)
                      .values(meta=meta, next_seq=seq))
-    if inserts:
-        conn.execute(_TASKS.insert(), inserts)
-    if updates:
-        conn.execute(_UPDATE_TASK, updates)
+    if rows:  # new and changed task rows in one statement
+        conn.execute(_upsert_tasks(conn.dialect.name), rows)
     after.next_seq = seq
     if removed:
         conn.execute(_TASKS.delete().where(_TASKS.c.application_id == application_id,
                                            _TASKS.c.task_id.in_([str(t) for t in removed])))
+    return after
+
+
+def _save_compact(application_id: int, workflow: BpmnWorkflow, before: Snapshot | None) -> Snapshot:
+    """The closed workflow in its one row: meta plus every task (parents before children), no task rows."""
+    after = fingerprints(workflow)
+    after.compact = True
+    meta = _meta(workflow)
+    meta["tasks"] = [_registry.convert(task) for task in workflow.tasks.values()]
+    conn = db.session.connection()
+    if before is None:
+        conn.execute(_STATE.insert(), [{
+            "application_id": application_id, "format_version": FORMAT_VERSION,
+            "serializer_version": SERIALIZER_VERSION, "meta": meta, "next_seq": 0}])
+    else:
+        conn.execute(_STATE.update().where(_STATE.c.application_id == application_id).values(meta=meta, next_seq=0))
+        if not before.compact:
+            conn.execute(_TASKS.delete().where(_TASKS.c.application_id == application_id))
     return after
 
 
@@ -138,11 +180,12 @@ def load(application_id: int, service: CompiledService) -> tuple[BpmnWorkflow, S
     state = db.session.get(WorkflowState, application_id)
     if state is None or state.format_version != FORMAT_VERSION:
         raise DomainError("not_found", what=f"workflow state of application {application_id}")
-    rows = db.session.execute(
+    meta = state.meta
+    compact = "tasks" in meta  # a closed case: its tasks are in the workflow row (see _save_compact)
+    rows = meta["tasks"] if compact else db.session.execute(
         select(WorkflowTaskState.body).where(WorkflowTaskState.application_id == application_id)
         .order_by(WorkflowTaskState.seq)
     ).scalars()
-    meta = state.meta
     workflow = BpmnWorkflow(service.spec, service.subprocess_specs, script_engine=script_engine(),
                             deserializing=True)
     for body in rows:
@@ -156,7 +199,9 @@ def load(application_id: int, service: CompiledService) -> tuple[BpmnWorkflow, S
     workflow.data = _registry.restore(meta.get("data", {}))
     _restore_subprocesses(dict(meta.get("subprocesses") or {}), workflow, workflow)
     workflow.bpmn_events = _registry.restore(meta.get("bpmn_events", []))
-    return workflow, fingerprints(workflow, state.next_seq)
+    snapshot = fingerprints(workflow, state.next_seq)
+    snapshot.compact = compact
+    return workflow, snapshot
 
 
 def _restore_subprocesses(dct: dict, parent, top) -> None:

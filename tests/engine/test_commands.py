@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from SpiffWorkflow.util.task import TaskState
 
 from engine.db import db
 from engine.errors import Conflict, Forbidden, InvalidData, NotAllowed, NotFound
@@ -209,3 +210,28 @@ def test_a_step_writes_only_the_tasks_it_changed(ctx):
         event.remove(db.engine, "before_cursor_execute", count)
     assert total > 30
     assert 0 < sum(written) <= 12, (sum(written), total)
+
+
+def test_a_closed_case_keeps_its_workflow_in_one_row(ctx):
+    """Completed, rejected or cancelled, a case's task tree is compacted into its workflow row (no task rows
+    left), and the workflow restored from that row is exactly the one the engine had."""
+    from engine.models import WorkflowState
+
+    def task_rows(app_id: int) -> int:
+        return db.session.query(WorkflowTaskState).filter_by(application_id=app_id).count()
+
+    done = start_residence()
+    for username, _bpmn_id, answers in APPROVE_PATH:
+        assert task_rows(done.id) > 0  # a running case keeps one row per task
+        commands.complete_task(ready_task(done.id).id, actor(username), answers)
+    rejected = start_residence()
+    commands.reject(ready_task(rejected.id).id, actor("desk.xs"), "ເອກະສານປອມ")
+    cancelled = start_residence()
+    commands.cancel(cancelled.id, actor("02055551234"), "ບໍ່ຕ້ອງການແລ້ວ")
+    for app_id in (done.id, rejected.id):
+        assert task_rows(app_id) == 0
+        assert db.session.get(WorkflowState, app_id).meta["tasks"]
+        restored_equals_live(app_id)
+    assert task_rows(cancelled.id) == 0
+    workflow = store.restore(cancelled.id, compiled(db.session.get(Application, cancelled.id).service_version_id))
+    assert workflow.is_completed() and not workflow.get_tasks(state=TaskState.READY)

@@ -79,14 +79,17 @@ def form_schema(defn: dict, form_id: str | None, locale: str) -> dict:
     return json_schema(form, locale)
 
 
-def application_detail(app: Application, actor: Actor) -> dict:
+def application_detail(app: Application, actor: Actor, ready: list[Task] | None = None) -> dict:
+    """`ready`: the application's ready task rows, oldest first, when the caller holds them (a command just
+    wrote them); read here otherwise."""
     out = application_summary(app)
     defn = definition(app.service_version_id)
     steps = db.session.execute(select(MilestoneEvent.milestone, MilestoneEvent.at)
                                .where(MilestoneEvent.application_id == app.id).order_by(MilestoneEvent.id)).all()
     out["steps"] = [{"milestone": m, "label": label(app.service_version_id, m), "at": at} for m, at in steps]
-    ready = db.session.execute(select(Task).where(Task.application_id == app.id, Task.state == TASK_READY)
-                               .order_by(Task.created_at)).scalars().all()
+    if ready is None:
+        ready = db.session.execute(select(Task).where(Task.application_id == app.id, Task.state == TASK_READY)
+                                   .order_by(Task.created_at)).scalars().all()
     out["waiting_for"] = [{"id": t.id, "name": task_name(defn, t.bpmn_id), "office_role": t.office_role,
                            "claimed_by": claimed_by(t.claimed_by_id), "due_date": t.due_date} for t in ready]
     out["action_required"] = None

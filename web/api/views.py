@@ -13,7 +13,7 @@ from engine.db import db
 from engine.errors import DomainError, InvalidData, NotFound
 from engine.login import LOCKED, OK, check_login
 from engine.models import Application, Centre, CentreService, Service, Task, User
-from engine.runtime import commands
+from engine.runtime import commands, readmodel
 from engine.runtime.specs import compiled
 from web.api import schemas as s
 from web.api import serialize as ser
@@ -189,13 +189,20 @@ def _detail_response(app: Application, actor, status_headers: dict | None = None
     # after a command's commit the rows are expired: reload the application with its service and centre
     # in one statement (the serializer then finds them in the session) instead of three
     # (held in `loaded` so that the session's weak identity map keeps them while the serializer runs)
-    app_id = inspect(app).identity[0]
-    loaded = db.session.execute(
-        select(Application, Service, Centre).join(Service, Service.id == Application.service_id)
-        .join(Centre, Centre.id == Application.centre_id).where(Application.id == app_id)
-        .execution_options(populate_existing=True)).first()
+    state = inspect(app)
+    app_id = state.identity[0]
+    # a command that kept its objects past the commit (engine.runtime.commands.transaction(keep=True)) hands
+    # over the application as committed and its ready task rows: nothing to read again
+    ready = readmodel.take_ready_rows(app_id)
+    loaded = None
+    if state.expired or state.expired_attributes or ready is None:
+        loaded = db.session.execute(
+            select(Application, Service, Centre).join(Service, Service.id == Application.service_id)
+            .join(Centre, Centre.id == Application.centre_id).where(Application.id == app_id)
+            .execution_options(populate_existing=True)).first()
+        ready = None
     headers = {"ETag": f'"{app.version}"', **(status_headers or {})}
-    detail = ser.application_detail(app, actor)
+    detail = ser.application_detail(app, actor, ready)
     del loaded
     return detail, headers
 
