@@ -17,6 +17,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import select, update
 
@@ -85,16 +86,23 @@ _last_used: dict[int, datetime] = {}
 _lock = threading.Lock()
 
 
+@cache
+def _revision_statement():
+    """Built once per process: it runs on every request with a bearer token."""
+    from engine.models.holiday import CalendarState
+
+    calendar = select(CalendarState.version).where(CalendarState.id == 1).scalar_subquery()
+    return select(AuthRevision.version, calendar).where(AuthRevision.id == 1)
+
+
 def revision() -> int:
     """The current auth revision (one primary-key read).
 
     The same statement reads the holiday calendar's version, which every request checks once anyway
     (engine.workdays): handed over here, so a request with a bearer token checks both in one read."""
     from engine import workdays
-    from engine.models.holiday import CalendarState
 
-    calendar = select(CalendarState.version).where(CalendarState.id == 1).scalar_subquery()
-    found = db.session.execute(select(AuthRevision.version, calendar).where(AuthRevision.id == 1)).first()
+    found = db.session.execute(_revision_statement()).first()
     if found is None:
         return 0
     workdays.checked(found[1] or 0)
