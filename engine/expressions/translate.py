@@ -164,6 +164,8 @@ class _Emit(Transformer):
         name = str(items[0])
         if keyword.iskeyword(name):
             raise UnsupportedExpression(self.language, "", (f"ຊື່ {name} (ຄຳສະຫງວນ)", f"the name {name} (a reserved word)"))
+        if self.language == FEEL_LANG and name == "loopCounter":
+            return "(loopCounter + 1)"  # Camunda 8 counts instances from 1; the engine gives Camunda 7's 0-based
         return name
 
     def number(self, items):

@@ -1,0 +1,64 @@
+"""Camunda 7 and Camunda 8 multi-instance counters in completion conditions, restored between every step.
+
+`nrOfInstances`, `nrOfActiveInstances`, `nrOfCompletedInstances`, `loopCounter` (Camunda 7, JUEL) and
+`numberOfInstances`, `numberOfActiveInstances`, `numberOfCompletedInstances`, `loopCounter` (Camunda 8, FEEL,
+counting from 1) were accepted at upload and then every vote failed with a NameError. The engine's script
+engine now gives them to the condition (engine.sandbox.loop_variables), for parallel and sequential activities.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.conformance.harness import Case, in_other_process, load_bundle, publish
+
+APPROVER = ("Task_Vote", "approver")
+
+
+def _completed(case):
+    app = case.app()
+    assert case.inbox() == []
+    assert (app.status, app.milestone) == ("completed", "completed")
+
+
+@pytest.mark.parametrize("scenario", ["mi_vars_juel_parallel", "mi_vars_feel_parallel"])
+def test_parallel_vote_ends_when_two_of_three_instances_are_completed(conf, scenario):
+    case = Case(publish(scenario))
+    assert case.inbox() == [APPROVER] * 3
+    case.complete("Task_Vote", {"vote": "yes"})
+    assert case.inbox() == [APPROVER] * 2  # one completed of three: the condition does not hold yet
+    assert case.app().status == "in_progress"
+    case.complete("Task_Vote", {"vote": "no"})
+    _completed(case)  # the third vote is not needed
+
+
+@pytest.mark.parametrize("scenario", ["mi_vars_juel_sequential", "mi_vars_feel_sequential"])
+def test_sequential_vote_ends_after_the_second_instance_by_its_loop_counter(conf, scenario):
+    case = Case(publish(scenario))
+    assert case.inbox() == [APPROVER]
+    case.complete("Task_Vote", {"vote": "yes"})
+    assert case.inbox() == [APPROVER]
+    assert case.app().status == "in_progress"
+    case.complete("Task_Vote", {"vote": "yes"})
+    _completed(case)
+
+
+def test_counters_in_a_second_os_process(conf):
+    case = Case(publish("mi_vars_feel_parallel"))
+    seen = in_other_process(conf, {"op": "complete", "application_id": case.id, "bpmn_id": "Task_Vote",
+                                   "data": {"vote": "yes"}})
+    assert seen["ready"] == ["Task_Vote"] * 2
+    seen = in_other_process(conf, {"op": "complete", "application_id": case.id, "bpmn_id": "Task_Vote",
+                                   "data": {"vote": "yes"}})
+    assert (seen["ready"], seen["status"]) == ([], "completed")
+
+
+@pytest.mark.parametrize("scenario", ["mi_vars_juel_parallel", "mi_vars_juel_sequential",
+                                      "mi_vars_feel_parallel", "mi_vars_feel_sequential"])
+def test_the_dry_run_reaches_the_end_with_the_counters(conf, scenario):
+    from engine.designer import dryrun
+
+    bundle, problems = load_bundle(scenario)
+    assert bundle is not None, [str(p) for p in problems]
+    result = dryrun.run(bundle.definition, bundle.bpmn)
+    assert (result.outcome, result.error) == ("completed", None)
+    assert sum(1 for s in result.steps if s["element"] == "Task_Vote" and s.get("role")) == 2
