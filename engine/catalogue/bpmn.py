@@ -21,7 +21,14 @@ from engine.catalogue.confirm import HUMAN_TAGS
 from engine.catalogue.matrix import check_document
 from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem, problem
-from engine.expressions import LANGUAGE_NAMES, UnsupportedExpression, translate
+from engine.expressions import (
+    FEEL_LANG,
+    LANGUAGE_NAMES,
+    PLATFORM,
+    UnsupportedExpression,
+    language_of,
+    translate,
+)
 from engine.timerexpr import DEFAULT_ZONE, LOOKS_ISO, TimerError, normalize
 from engine.timerexpr import parse as parse_timer
 
@@ -131,13 +138,44 @@ def _form_of(node) -> str | None:
     return None
 
 
-def _quote_timers(root) -> None:
+SOURCE_ATTR = "{urn:odsc:designer}source"  # the modeler's text of a translated expression (engine.catalogue.names)
+EXPRESSION_ATTR = "{urn:odsc:designer}expression"  # marks a timer whose text is an expression over case data
+# FEEL (Camunda 8) timer literals: `= duration("P7D")`, `= date and time("2027-01-15T09:00:00")`, `= "PT1H"`
+FEEL_TIMER_LITERAL = re.compile(r'^(?:(?:duration|date and time|date|time)\s*\(\s*"([^"\\]*)"\s*\)|"([^"\\]*)")$')
+
+
+def _quote_timers(root, file: str, problems: list[Problem]) -> None:
     """Timer text is evaluated as a Python expression by SpiffWorkflow; modelers write bare ISO 8601.
 
-    The zone-id form (`…+07:00[Asia/Vientiane]`) is resolved first (engine.timerexpr.normalize)."""
+    The zone-id form (`…+07:00[Asia/Vientiane]`) is resolved first (engine.timerexpr.normalize). A FEEL timer
+    (`= duration("P7D")`, `= date and time("…")`, `= "PT1H"`) is read as its ISO literal, which the one timer
+    parser then checks; other FEEL or JUEL timers are translated like conditions (an expression over case data);
+    a timer outside the subset is a timer finding at its event."""
     for tag in TIMER_KINDS:
         for node in root.iter(f"{{{BPMN_NS}}}{tag}"):
             text = normalize(node.text or "")
+            language = language_of(text) if text else PLATFORM
+            if language == FEEL_LANG:
+                literal = FEEL_TIMER_LITERAL.match(text[1:].strip())
+                if literal:
+                    node.set(SOURCE_ATTR, text)
+                    text = normalize(literal.group(1) if literal.group(1) is not None else literal.group(2))
+                    node.text = repr(text)
+                    continue
+            if language != PLATFORM:
+                node.set(SOURCE_ATTR, text)
+                try:
+                    node.text = translate(text).python
+                except UnsupportedExpression as exc:
+                    owner = _owner(node)
+                    owner = owner.getparent() if owner is not None and _local(owner.tag) == "timerEventDefinition" \
+                        and owner.getparent() is not None else owner
+                    problems.append(problem("timer.invalid", file, node.sourceline,
+                                            owner.get("id") if owner is not None else None, expression=text,
+                                            reason=f"{LANGUAGE_NAMES.get(exc.language, exc.language)}: "
+                                                   f"{exc.what[1]} is not supported"))
+                    node.text = repr("P1D")  # never runs: the error above blocks publishing
+                continue
             if text and ISO_TIMER.match(text):
                 node.text = repr(text)
 
@@ -182,7 +220,10 @@ def _translate_expressions(root, file: str, problems: list[Problem]) -> None:
                                                 source=text[:120], language=language))
                 continue
             try:
-                node.text = translate(text).python
+                translated = translate(text)
+                if translated.language != PLATFORM:
+                    node.set(SOURCE_ATTR, text)
+                node.text = translated.python
             except UnsupportedExpression as exc:
                 _refuse_expression(problems, file, node, text, exc.language, exc.what)
                 node.text = "False"  # never run; the error above blocks publishing
@@ -190,6 +231,7 @@ def _translate_expressions(root, file: str, problems: list[Problem]) -> None:
         _zeebe_script(task, file, problems)
         fmt = (task.get("scriptFormat") or "").strip().lower()
         if fmt not in PYTHON_SCRIPTS and task.find(f"{{{BPMN_NS}}}script") is not None:
+            # the one finding about a script's language (the matrix leaves scriptFormat to this check)
             problems.append(modeler_problem("script.language", file, task.sourceline, task.get("id"),
                                             name=task.get("name") or task.get("id"), language=fmt))
             task.find(f"{{{BPMN_NS}}}script").text = "pass"
@@ -227,7 +269,8 @@ def _check_timer(node, doc: BpmnDocument, problems: list[Problem]) -> None:
     text = child.text.strip()
     literal = text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else None
     if literal is None and not LOOKS_ISO.match(text):
-        doc.expressions.append((element, "eval", text, child.sourceline))  # an expression over case data
+        child.set(EXPRESSION_ATTR, "1")
+        doc.expressions.append((element, "timer", text, child.sourceline))  # an expression over case data
         return
     try:
         timer = parse_timer(literal if literal is not None else text, _local(child.tag))
@@ -275,7 +318,7 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
         problems.append(Problem(file, {"lo": "ອົງປະກອບຮາກບໍ່ແມ່ນ bpmn:definitions", "en": "the root element is not bpmn:definitions"},
                                 {"lo": "ບັນທຶກໄຟລ໌ເປັນ BPMN 2.0 XML", "en": "save the file as BPMN 2.0 XML"}, 1))
         return None
-    _quote_timers(root)
+    _quote_timers(root, file, problems)
     _translate_expressions(root, file, problems)
     processes = root.findall(f"{{{BPMN_NS}}}process")
     _infer_executable(processes, file, problems)
@@ -335,13 +378,13 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
             has_count = node.find(f"{{{BPMN_NS}}}loopCardinality") is not None
             has_collection = node.find(f"{{{BPMN_NS}}}loopDataInputRef") is not None
             if not has_count and not has_collection:
-                parent = node.getparent()
-                problems.append(Problem(doc.file, {"lo": "ກິດຈະກຳ multi-instance ທີ່ບໍ່ມີຈຳນວນ ຫຼື collection",
-                                         "en": "multi-instance activity without cardinality or collection"},
-                                        {"lo": "ຕັ້ງ loop cardinality ຫຼື input collection (loopDataInputRef; ບໍ່ອ່ານ camunda:collection ຢ່າງດຽວ)",
-                                         "en": "set a loop cardinality or an input collection (loopDataInputRef; "
-                                               "camunda:collection alone is not read)"}, node.sourceline,
-                                        parent.get("id") if parent is not None else None))
+                parent = _owner(node)
+                collection = node.get(f"{{{CAMUNDA_NS}}}collection")
+                problems.append(modeler_problem(
+                    "mi.no_items", doc.file, node.sourceline, parent.get("id") if parent is not None else None,
+                    name=(parent.get("name") or parent.get("id")) if parent is not None else "?",
+                    collection_lo=f" (camunda:collection {collection} ຢ່າງດຽວບໍ່ຖືກອ່ານ)" if collection else "",
+                    collection_en=f" (camunda:collection {collection} alone is not read)" if collection else ""))
         elif tag == "subProcess" and executable:
             starts = node.findall(f"{{{BPMN_NS}}}startEvent")
             if len(starts) > 1:
@@ -369,8 +412,9 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
         elif tag == "timerEventDefinition" and executable:
             _check_timer(node, doc, problems)
         elif tag in EXPRESSION_TAGS and executable and (node.text or "").strip():
-            owner = node.getparent()
-            doc.expressions.append((owner.get("id"), "eval", node.text.strip(), node.sourceline))
+            owner = _owner(node)  # the flow of a condition, the activity of a loop (not its characteristics)
+            doc.expressions.append((owner.get("id") if owner is not None else None, "eval", node.text.strip(),
+                                    node.sourceline))
         elif tag == "script" and executable and (node.text or "").strip():
             owner = node.getparent()
             doc.expressions.append((owner.get("id"), "exec", node.text, node.sourceline))
@@ -405,6 +449,8 @@ def build_specs(docs: list[BpmnDocument], process_id: str, problems: list[Proble
         subprocess_specs = parser.get_subprocess_specs(process_id)
         return spec, subprocess_specs
     except ValidationException as exc:
+        if exc.id and any(p.element == exc.id and p.severity == "error" for p in problems):
+            return None, None  # the element already has its own finding, in the designer's words
         problems.append(Problem(exc.file_name or (docs[0].file if docs else "service"), {"lo": f"ຂໍ້ຜິດພາດ BPMN: {_clean(exc)}", "en": f"BPMN error: {_clean(exc)}"},
                                 {"lo": "ແກ້ອົງປະກອບໃນ modeler", "en": "fix the element in the modeler"}, exc.line_number or None, exc.id or None))
     except Exception as exc:  # noqa: BLE001 - SpiffWorkflow raises many types on odd files

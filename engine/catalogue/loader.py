@@ -12,6 +12,7 @@ from engine.catalogue.centres import parse_centres
 from engine.catalogue.forms import parse_form
 from engine.catalogue.ids import check_ids
 from engine.catalogue.messages_modeler import modeler_problem
+from engine.catalogue.names import check_names
 from engine.catalogue.problems import Problem
 from engine.catalogue.routes import check_routes
 from engine.catalogue.services import APPLICANT, SUPERVISOR, cross_check, definition, parse_service
@@ -84,10 +85,11 @@ def check_scripts(service_id: str, docs, problems: list[Problem]) -> None:
 
     for doc in docs:
         for element, mode, source, line in doc.expressions:
-            for finding in check_source(source, mode):
+            for finding in check_source(source, "eval" if mode == "timer" else mode):
                 if "syntax error" in finding or "cannot parse" in finding:
-                    what = {"lo": "ເງື່ອນໄຂ", "en": "condition"} if mode == "eval" else \
-                        {"lo": "ສະຄຣິບ", "en": "script"}
+                    what = {"eval": {"lo": "ເງື່ອນໄຂ", "en": "condition"},
+                            "timer": {"lo": "ເວລາຂອງໂມງຈັບເວລາ", "en": "timer expression"}}.get(
+                        mode, {"lo": "ສະຄຣິບ", "en": "script"})
                     problems.append(modeler_problem("expr.syntax", doc.file, line, element, what=what,
                                                     source=source.strip()[:120],
                                                     reason=finding.split(": ", 1)[-1]))
@@ -132,8 +134,10 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
     check_scripts(service["id"], docs, problems)
     from engine.connectors import service_task_connectors
 
-    check_ids(docs, service_task_connectors({n: files[n].decode("utf-8") for n in bpmn_names}), problems)
-    check_routes(docs, tasks, forms, problems)
+    connectors = service_task_connectors({n: files[n].decode("utf-8") for n in bpmn_names})
+    duplicated = check_ids(docs, connectors, problems)
+    check_names(docs, service, tasks, forms, connectors, problems)
+    check_routes(docs, tasks, forms, problems, skip=duplicated)
     from engine.certificates import TEMPLATE_FILE, template_from  # the service's certificate template
 
     certificate = template_from(doc, files, rel_folder, problems)

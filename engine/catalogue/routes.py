@@ -33,9 +33,10 @@ def _evaluate(environment, expression: str, data: dict):
         return _UNDECIDED
 
 
-def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem]) -> None:
+def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: set[str] = frozenset()) -> None:
     """Refuse decision values without a route. `tasks` is {bpmn id: {"form": form id, ...}} from cross_check,
-    `forms` is {form id: parsed form}."""
+    `forms` is {form id: parsed form}; `skip` holds ids used twice (already refused: which task and form an id
+    means is unknown, so no route is judged by it)."""
     from engine.sandbox import SandboxEnvironment
 
     environment = SandboxEnvironment()
@@ -47,13 +48,14 @@ def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem]) -> Non
             form = forms.get(task.get("form") or "")
             field = next((f for f in (form or {}).get("fields", []) if f.get("name") == "decision"
                           and f.get("choices")), None)
-            if field is None or task_id not in by_id:
+            if field is None or task_id not in by_id or task_id in skip:
                 continue
             for flow in flows:
                 if flow.get("sourceRef") != task_id:
                     continue
                 gateway = by_id.get(flow.get("targetRef"))
-                if gateway is None or gateway.tag not in GATEWAYS or gateway.get("default"):
+                if gateway is None or gateway.tag not in GATEWAYS or gateway.get("default") or \
+                        gateway.get("id") in skip:
                     continue
                 _check_gateway(doc, gateway, flows, task_id, by_id[task_id], form, field, environment, problems)
 
