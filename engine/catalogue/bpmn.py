@@ -285,6 +285,52 @@ def _check_timer(node, doc: BpmnDocument, problems: list[Problem]) -> None:
                                 zone=DEFAULT_ZONE))
 
 
+def _bare_name(text: str | None) -> str | None:
+    """`signers`, `${signers}` or `= signers` -> `signers`; anything else (an expression) -> None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        python = translate(text).python
+    except UnsupportedExpression:
+        return None
+    return python if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", python) else None
+
+
+def _vendor_loops(root) -> None:
+    """Camunda 7 `camunda:collection`/`camunda:elementVariable` and Camunda 8 `zeebe:loopCharacteristics`
+    (inputCollection, inputElement, outputCollection, outputElement) over a plain variable are written as the
+    standard loopDataInputRef / inputDataItem / loopDataOutputRef / outputDataItem the engine reads. Anything else
+    (an expression as the collection) is left alone and refused by `mi.no_items`."""
+    ids = {node.get("id") for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
+    for loop in root.iter(f"{{{BPMN_NS}}}multiInstanceLoopCharacteristics"):
+        if loop.find(f"{{{BPMN_NS}}}loopCardinality") is not None or \
+                loop.find(f"{{{BPMN_NS}}}loopDataInputRef") is not None:
+            continue
+        zeebe = next(loop.iter(f"{{{ZEEBE_NS}}}loopCharacteristics"), None)
+        if zeebe is not None:
+            collection, element = zeebe.get("inputCollection"), zeebe.get("inputElement")
+            output, output_element = zeebe.get("outputCollection"), zeebe.get("outputElement")
+        else:
+            collection, element = loop.get(f"{{{CAMUNDA_NS}}}collection"), loop.get(f"{{{CAMUNDA_NS}}}elementVariable")
+            output = output_element = None
+        collection, element = _bare_name(collection), _bare_name(element)
+        if collection is None or (element is not None and element in ids):
+            continue
+        etree.SubElement(loop, f"{{{BPMN_NS}}}loopDataInputRef").text = collection
+        if element:
+            etree.SubElement(loop, f"{{{BPMN_NS}}}inputDataItem", id=element, name=element)
+        output, output_element = _bare_name(output), _bare_name(output_element)
+        if output and output_element and output not in ids and output_element not in ids | {element}:
+            etree.SubElement(loop, f"{{{BPMN_NS}}}loopDataOutputRef").text = output
+            etree.SubElement(loop, f"{{{BPMN_NS}}}outputDataItem", id=output_element, name=output_element)
+        # completionCondition must stay after the data elements for readers that care about order
+        condition = loop.find(f"{{{BPMN_NS}}}completionCondition")
+        if condition is not None:
+            loop.remove(condition)
+            loop.append(condition)
+
+
 def _flow_nodes(process) -> int:
     return sum(1 for child in process if isinstance(child.tag, str) and _local(child.tag) in (
         "startEvent", "userTask", "task", "serviceTask", "scriptTask", "endEvent", "exclusiveGateway"))
@@ -319,6 +365,7 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
                                 {"lo": "ບັນທຶກໄຟລ໌ເປັນ BPMN 2.0 XML", "en": "save the file as BPMN 2.0 XML"}, 1))
         return None
     _quote_timers(root, file, problems)
+    _vendor_loops(root)
     _translate_expressions(root, file, problems)
     processes = root.findall(f"{{{BPMN_NS}}}process")
     _infer_executable(processes, file, problems)
@@ -331,11 +378,31 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
                                 {"lo": "ແຕ້ມ pool ທີ່ມີຂະບວນການ", "en": "draw a pool with a process"}, 1))
     called = {node.get("calledElement") for node in root.iter(f"{{{BPMN_NS}}}callActivity")}
     check_document(root, file, set(doc.executable) | called, problems)
+    _drop_data_stores(root)
     for process in processes:
         executable = process.get("id") in doc.executable
         _read_process(process, doc, problems, executable)
     _documentation(root, doc, problems)
     return doc
+
+
+def _drop_data_stores(root) -> None:
+    """Data stores are documentation (support matrix: a warning naming each); the engine's parser would refuse
+    them ("has no implementation"), so they and the associations to them are taken out of the parsed tree."""
+    stores = {node.get("id") for tag in ("dataStore", "dataStoreReference")
+              for node in root.iter(f"{{{BPMN_NS}}}{tag}") if node.get("id")}
+    if not stores:
+        return
+    for tag in ("dataInputAssociation", "dataOutputAssociation"):
+        for assoc in list(root.iter(f"{{{BPMN_NS}}}{tag}")):
+            refs = {(ref.text or "").strip() for ref in assoc if isinstance(ref.tag, str)
+                    and _local(ref.tag) in ("sourceRef", "targetRef")}
+            if refs & stores and assoc.getparent() is not None:
+                assoc.getparent().remove(assoc)
+    for tag in ("dataStore", "dataStoreReference"):
+        for node in list(root.iter(f"{{{BPMN_NS}}}{tag}")):
+            if node.getparent() is not None:
+                node.getparent().remove(node)
 
 
 def _kept(node, file: str, problems: list[Problem]) -> None:
@@ -356,7 +423,44 @@ def _documentation(root, doc: BpmnDocument, problems: list[Problem]) -> None:
                 _kept(process, doc.file, problems)
 
 
+GATEWAY_TAGS = ("exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway")
+
+
+def _check_structure(process, doc: BpmnDocument, problems: list[Problem]) -> None:
+    """Drawing mistakes the engine's parser would report in its own words, without a line: said here at the
+    element, in Lao and English (a process or subprocess without a start event, a flow to nothing, a conditional
+    flow straight out of an activity)."""
+    ids = {node.get("id"): node for node in process.iter() if isinstance(node.tag, str) and node.get("id")}
+    for container in [process, *process.iter(f"{{{BPMN_NS}}}subProcess")]:
+        if container.get("triggeredByEvent") == "true":
+            continue
+        if container.find(f"{{{BPMN_NS}}}startEvent") is None and any(
+                isinstance(c.tag, str) and _local(c.tag) not in ("laneSet", "documentation", "extensionElements",
+                                                                "multiInstanceLoopCharacteristics",
+                                                                "standardLoopCharacteristics", "incoming",
+                                                                "outgoing", "ioSpecification", "property")
+                for c in container):
+            what = "process" if container is process else "subprocess"
+            problems.append(problem("bpmn.no_start", doc.file, container.sourceline, container.get("id"),
+                                    what=what, activity=container.get("id")))
+    for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        for ref in (flow.get("sourceRef"), flow.get("targetRef")):
+            if ref not in ids:
+                problems.append(problem("bpmn.dangling_flow", doc.file, flow.sourceline, flow.get("id"),
+                                        flow=flow.get("id"), ref=ref or "-"))
+        source = ids.get(flow.get("sourceRef"))
+        condition = flow.find(f"{{{BPMN_NS}}}conditionExpression")
+        if source is not None and condition is not None and (condition.text or "").strip() \
+                and _local(source.tag) not in GATEWAY_TAGS:
+            name = (source.get("name") or "").strip()
+            label = f"«{name}» ({source.get('id')})" if name else source.get("id")
+            problems.append(problem("bpmn.conditional_flow_from_activity", doc.file, source.sourceline,
+                                    source.get("id"), flow=flow.get("id"), activity=label))
+
+
 def _read_process(process, doc: BpmnDocument, problems: list[Problem], executable: bool) -> None:
+    if executable:
+        _check_structure(process, doc, problems)
     node_lane: dict[str, str] = {}
     for lane in process.iter(f"{{{BPMN_NS}}}lane"):
         nodes = [ref.text.strip() for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef") if ref.text]
@@ -451,11 +555,10 @@ def build_specs(docs: list[BpmnDocument], process_id: str, problems: list[Proble
     except ValidationException as exc:
         if exc.id and any(p.element == exc.id and p.severity == "error" for p in problems):
             return None, None  # the element already has its own finding, in the designer's words
-        problems.append(Problem(exc.file_name or (docs[0].file if docs else "service"), {"lo": f"ຂໍ້ຜິດພາດ BPMN: {_clean(exc)}", "en": f"BPMN error: {_clean(exc)}"},
-                                {"lo": "ແກ້ອົງປະກອບໃນ modeler", "en": "fix the element in the modeler"}, exc.line_number or None, exc.id or None))
+        problems.append(problem("bpmn.engine_error", exc.file_name or (docs[0].file if docs else "service"),
+                                exc.line_number or None, exc.id or None, detail=_clean(exc)))
     except Exception as exc:  # noqa: BLE001 - SpiffWorkflow raises many types on odd files
-        problems.append(Problem(docs[0].file if docs else "service", {"lo": f"ອ່ານ BPMN ບໍ່ໄດ້: {_clean(exc)}", "en": f"BPMN cannot be parsed: {_clean(exc)}"},
-                                {"lo": "ກວດອົງປະກອບທີ່ລະບຸໃນຂໍ້ຄວາມ", "en": "check the element named in the message"}))
+        problems.append(problem("bpmn.engine_error", docs[0].file if docs else "service", detail=_clean(exc)))
     return None, None
 
 

@@ -141,7 +141,10 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
     from engine.certificates import TEMPLATE_FILE, template_from  # the service's certificate template
 
     certificate = template_from(doc, files, rel_folder, problems)
-    if service["process"] in {pid for d in docs for pid in d.executable}:
+    if service["process"] in {pid for d in docs for pid in d.executable} and \
+            len([p for p in problems if p.severity == "error"]) == before:
+        # the engine's own parse only when the platform's checks found nothing: its English words about an
+        # element already refused would repeat the finding without a line
         build_specs(docs, service["process"], problems)
     if len([p for p in problems if p.severity == "error"]) > before:
         return None

@@ -12,7 +12,8 @@ another is the designer's decision, and the dry run walks the paths):
   `reason` a clerk's return or reject sets (with a form that has a `decision`);
 * what the runtime puts in every case (`fee_amount`, `centre_id`, `service_id`);
 * every name a script task assigns (Camunda 8 `zeebe:script` result variables included);
-* multi-instance input and output items and output collections, data objects, data inputs and outputs,
+* multi-instance input and output items and output collections (an input collection is read, so it is
+  checked like a condition), data objects, data inputs and outputs,
   properties, and the result of each service task's connector;
 * in a multi-instance activity's completion condition, the built-in counters of Camunda 7
   (`nrOfInstances`, `nrOfActiveInstances`, `nrOfCompletedInstances`, `loopCounter`) and of Camunda 8
@@ -29,7 +30,6 @@ from engine.catalogue.problems import Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
-CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 EXPRESSION_ATTR = "{urn:odsc:designer}expression"  # a timer whose text is an expression (engine.catalogue.bpmn)
 SOURCE_ATTR = "{urn:odsc:designer}source"  # the modeler's text of a translated expression (engine.catalogue.bpmn)
 RUNTIME_NAMES = frozenset({"fee_amount", "centre_id", "service_id"})
@@ -41,6 +41,7 @@ WHAT = {
     "loopCondition": ("ເງື່ອນໄຂວົນຊ້ຳ", "loop condition"),
     "loopCardinality": ("ຈຳນວນຮອບ", "loop cardinality"),
     "timer": ("ເວລາຂອງໂມງຈັບເວລາ", "timer expression"),
+    "loopDataInputRef": ("ຊຸດຂໍ້ມູນເຂົ້າ", "input collection"),
 }
 
 
@@ -126,14 +127,11 @@ def provided_names(docs, service: dict, tasks: dict, forms: dict, connectors: di
             elif tag in ("inputDataItem", "outputDataItem", "dataObject", "dataObjectReference", "dataInput",
                          "dataOutput", "property", "dataStoreReference"):
                 names.update(v for v in (node.get("id"), node.get("name")) if v)
-            elif tag in ("loopDataOutputRef", "loopDataInputRef") and (node.text or "").strip():
+            elif tag == "loopDataOutputRef" and (node.text or "").strip():
                 names.add(node.text.strip())
-            elif node.tag == f"{{{ZEEBE_NS}}}output" and node.get("target"):
-                names.add(node.get("target").strip())
             elif node.tag == f"{{{ZEEBE_NS}}}script" and node.get("resultVariable"):
                 names.add(node.get("resultVariable").strip())
-            elif node.tag == f"{{{CAMUNDA_NS}}}outputParameter" and node.get("name"):
-                names.add(node.get("name").strip())
+            # zeebe:ioMapping and camunda:inputOutput are not read at run time (support matrix): they provide nothing
     names |= _connector_results(set(connectors.values()))
     return names
 
@@ -156,7 +154,9 @@ def _expressions(doc):
                 continue
             tag = _local(node.tag)
             text = (node.text or "").strip()
-            if node.tag.startswith(f"{{{BPMN_NS}}}") and tag in WHAT and text:
+            if node.tag.startswith(f"{{{BPMN_NS}}}") and tag == "loopDataInputRef" and text:
+                yield tag, node, _owner(node), text, text  # a name the collection must already have
+            elif node.tag.startswith(f"{{{BPMN_NS}}}") and tag in WHAT and text:
                 yield tag, node, _owner(node), text, node.get(SOURCE_ATTR) or text
             elif tag in ("timeDuration", "timeDate", "timeCycle") and node.get(EXPRESSION_ATTR):
                 event = node.getparent().getparent() if node.getparent() is not None else None
@@ -184,12 +184,14 @@ def check_names(docs, service: dict, tasks: dict, forms: dict, connectors: dict[
             shown = source if len(source) <= 120 else source[:117] + "..."
             loop_only = [n for n in missing if n in MI_VARIABLES]
             if loop_only and len(loop_only) == len(missing):
-                problems.append(modeler_problem("expr.loop_variable", doc.file, node.sourceline, element,
+                problems.append(modeler_problem("expr.loop_variable", doc.file, node.sourceline or owner.sourceline,
+                                                element,
                                                 what={"lo": WHAT[kind][0], "en": WHAT[kind][1]}, source=shown,
                                                 names=", ".join(loop_only)))
                 continue
             known = sorted(n for n in provided - _sandbox_names() if not n.startswith("_"))
             listed = ", ".join(known[:20]) + (", …" if len(known) > 20 else "")
-            problems.append(modeler_problem("expr.unknown_name", doc.file, node.sourceline, element,
+            line = node.sourceline or next((a.sourceline for a in node.iterancestors() if a.sourceline), None)
+            problems.append(modeler_problem("expr.unknown_name", doc.file, line, element,
                                             what={"lo": WHAT[kind][0], "en": WHAT[kind][1]}, source=shown,
                                             names=", ".join(missing), known=listed or "-"))

@@ -154,15 +154,17 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
         for tid, info in d.user_tasks.items():
             if tid in service["task_forms"]:
                 info.form = service["task_forms"][tid]
-            role = next((g for g in info.candidate_groups if g in roles or g == APPLICANT), None)
+            # the supervisor is the documented default of unrouted tasks: naming it routes the task there
+            role = next((g for g in info.candidate_groups if g in roles or g in (APPLICANT, SUPERVISOR)), None)
             if info.candidate_groups and role is None:
-                problems.append(Problem(d.file, {"lo": f"candidateGroups {', '.join(info.candidate_groups)} ບໍ່ແມ່ນບົດບາດຫ້ອງການທີ່ຮູ້ຈັກ", "en": f"candidateGroups {', '.join(info.candidate_groups)} name no known office role"},
-                                        {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(sorted(roles))}", "en": f"use one of: {', '.join(sorted(roles))}"}, info.line, tid))
+                problems.append(Problem(d.file, {"lo": f"candidateGroups {', '.join(info.candidate_groups)} ບໍ່ແມ່ນບົດບາດຫ້ອງການທີ່ຮູ້ຈັກ", "en": f"candidateGroups {', '.join(info.candidate_groups)} names no known office role"},
+                                        {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(sorted(roles))}, {SUPERVISOR}", "en": f"use one of: {', '.join(sorted(roles))}, {SUPERVISOR}"}, info.line, tid))
             role = role or lane_roles.get(info.lane or "")
             kind = KIND_WORDS.get(info.kind, "task")
             kind_lo = "ໜ້າວຽກ"
             if role is None and info.lane is None:
                 role = SUPERVISOR
+            if role == SUPERVISOR and info.lane is None and not info.candidate_groups:
                 problems.append(Problem(
                     d.file, {"lo": f"{kind_lo} {info.name or tid!r} ບໍ່ຢູ່ໃນເລນໃດ ແລະ ບໍ່ມີ candidateGroups: ຈະໄປຫາກ່ອງວຽກຂອງຫົວໜ້າສູນ",
                              "en": f"{kind} {info.name or tid!r} is in no lane and has no candidateGroups: it goes to the "

@@ -62,3 +62,29 @@ def test_the_dry_run_reaches_the_end_with_the_counters(conf, scenario):
     result = dryrun.run(bundle.definition, bundle.bpmn)
     assert (result.outcome, result.error) == ("completed", None)
     assert sum(1 for s in result.steps if s["element"] == "Task_Vote" and s.get("role")) == 2
+
+
+# ---- collections as Camunda 7 and Camunda 8 write them -----------------------------------------------------
+
+def test_a_camunda_7_collection_multi_instance_runs_one_instance_per_item(conf):
+    """`camunda:collection="${members}" camunda:elementVariable="member"` (sequential) is read as the standard
+    loopDataInputRef and inputDataItem (engine.catalogue.bpmn._vendor_loops)."""
+    case = Case(publish("mi_camunda_collection"))
+    for _ in range(3):
+        assert case.inbox() == [APPROVER]
+        case.complete("Task_Vote", {"vote": "yes"})
+    _completed(case)
+
+
+def test_a_camunda_8_collection_multi_instance_collects_each_answer(conf):
+    from engine.runtime import store
+    from engine.runtime.specs import compiled
+
+    case = Case(publish("mi_zeebe_collection"))
+    assert case.inbox() == [APPROVER] * 3
+    case.complete("Task_Vote", {"vote": "yes"})
+    case.complete("Task_Vote", {"vote": "no"})
+    case.complete("Task_Vote", {"vote": "yes"})
+    _completed(case)
+    workflow = store.restore(case.id, compiled(case.app().service_version_id))
+    assert sorted(workflow.last_task.data["votes"]) == ["no", "yes", "yes"]

@@ -82,15 +82,31 @@ def test_a_multi_instance_counter_outside_a_completion_condition_is_refused(app)
     _good(found[0])
 
 
-# ---- 4: camunda:collection alone: one finding, bilingual, with a hint --------------------------------------
+# ---- 4: camunda:collection: read as the standard collection, its variable checked --------------------------
 
-def test_a_camunda_collection_alone_gets_one_finding_at_its_task(app):
+def test_a_camunda_collection_nothing_provides_gets_one_finding_at_its_task(app):
+    """`camunda:collection="${signers}"` runs as a loopDataInputRef (tests/conformance mi_camunda_collection);
+    here nothing provides `signers`: one bilingual finding at the task, no engine text beside it."""
     report = _report(app, "camunda_collection")
     errors = _errors(report)
-    assert [(p["code"], p["element"]) for p in errors] == [("mi.no_items", "Task_Sign")], \
+    assert [(p["code"], p["element"]) for p in errors] == [("expr.unknown_name", "Task_Sign")], \
         [(p["code"], p["message"]) for p in errors]
-    assert "camunda:collection ${signers}" in errors[0]["message"] and "«Sign»" in errors[0]["message"]
+    assert "input collection «signers»" in errors[0]["message"]
     _good(errors[0])
+
+
+def test_a_camunda_collection_a_script_provides_is_accepted(app):
+    def with_script(name, text):
+        if name.endswith(".bpmn"):
+            text = text.replace('<bpmn:sequenceFlow id="Flow_1" sourceRef="StartEvent_1" targetRef="Task_Sign" />',
+                                '<bpmn:scriptTask id="Script_Signers" name="Signers"><bpmn:script>signers = '
+                                "['a', 'b']</bpmn:script></bpmn:scriptTask>"
+                                '<bpmn:sequenceFlow id="Flow_1" sourceRef="StartEvent_1" targetRef="Script_Signers" />'
+                                '<bpmn:sequenceFlow id="Flow_1b" sourceRef="Script_Signers" targetRef="Task_Sign" />')
+        return text
+
+    report = _report(app, "camunda_collection", with_script)
+    assert report.ok, [(p["code"], p["message"]) for p in _errors(report)]
 
 
 # ---- 5: FEEL timers are timers ---------------------------------------------------------------------------
