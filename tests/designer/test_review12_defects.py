@@ -11,7 +11,7 @@ import re
 
 from engine.designer.upload import collect
 from engine.designer.validate import validate
-from tests.designer.designer_helpers import login, scenario_files
+from tests.designer.designer_helpers import DATA, login, scenario_files
 
 PASSWORD = "demo-pass-2026"
 LAO = re.compile("[\u0e80-\u0eff]")
@@ -201,3 +201,49 @@ def test_a_process_whose_dry_run_ends_is_published(app, client):
     draft = _draft_over_api(client, headers, "review12/feel_timer")
     response = client.post(f"/api/v1/designer/drafts/{draft}/publish", headers=headers, json={"centres": []})
     assert response.status_code == 201, response.data
+
+
+# ---- bare uploads: the generated service.yaml (rev12 D15, D16) --------------------------------------------
+
+def _scaffold(name: str):
+    from engine.designer.scaffold import scaffold
+
+    data = (DATA / "review12" / "bare" / name).read_bytes()
+    return scaffold({name: data}, {}, {})
+
+
+def test_names_conditions_read_become_fields_of_the_generated_application_form(app):
+    import yaml
+
+    generated = _scaffold("conditions_on_start.bpmn")
+    service = yaml.safe_load(generated.service_yaml)
+    form = yaml.safe_load(generated.forms[service["application_form"]])
+    types = {f["name"]: f["type"] for f in form["fields"]}
+    assert types["amount"] == "number" and types["urgent"] == "yes_no"
+    guessed = [g for g in generated.guesses if g.code == "scaffold.application_field"]
+    assert sorted(g.params["value"] for g in guessed) == ["amount", "urgent"]
+    assert all(LAO.search(g.messages["lo"]) for g in guessed)
+    report = _report_of(app, "conditions_on_start.bpmn")
+    assert report.ok, [(p["code"], p["message"]) for p in _errors(report)]
+    with app.app_context():
+        from engine.designer import dryrun
+
+        result = dryrun.run(report.bundle.definition, report.bundle.bpmn)
+    assert (result.outcome, result.error) == ("completed", None)
+
+
+def test_generated_milestones_use_only_the_process_own_non_error_end_events():
+    import yaml
+
+    service = yaml.safe_load(_scaffold("subprocess_error_end.bpmn").service_yaml)
+    ends = {m["id"]: m["elements"] for m in service["milestones"] if m["id"] in ("completed", "rejected")}
+    assert ends == {"completed": ["E1"], "rejected": ["E2"]}
+
+
+def _report_of(app, name: str):
+    from engine.designer.service import propose_service
+
+    upload = collect([(name, (DATA / "review12" / "bare" / name).read_bytes())])
+    with app.app_context():
+        propose_service(upload)
+        return validate(upload)
