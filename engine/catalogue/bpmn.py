@@ -84,20 +84,20 @@ def parse_xml(data: bytes, file: str, problems: list[Problem], max_bytes: int = 
     if len(data) > max_bytes:
         problems.append(Problem(file, {"lo": f"ໄຟລ໌ມີ {len(data):,} ໄບຕ໌, ເກີນຂີດຈຳກັດ {max_bytes:,}",
                                  "en": f"file is {len(data):,} bytes, more than the limit of {max_bytes:,}"},
-                                {"lo": "ແບ່ງຂະບວນການ ຫຼື ເອົາຮູບທີ່ຝັງໄວ້ອອກ", "en": "split the process or remove embedded images"}))
+                                {"lo": "ແບ່ງຂະບວນການ ຫຼື ເອົາຮູບທີ່ຝັງໄວ້ອອກ", "en": "split the process or remove embedded images"}, code="bpmn.file_bytes_more_than"))
         return None
     upper = data.upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
         problems.append(Problem(file, {"lo": "ບໍ່ອະນຸຍາດໃຫ້ມີ DOCTYPE ຫຼື ENTITY ໃນໄຟລ໌ BPMN (DOCTYPE or ENTITY declarations are not allowed)",
                                  "en": "DOCTYPE or ENTITY declarations are not allowed in BPMN files"},
                                 {"lo": "export ໄຟລ໌ຄືນຈາກ modeler; BPMN ບໍ່ຕ້ອງການ DTD",
-                                 "en": "export the file again from the modeler; BPMN needs no DTD"}, 1))
+                                 "en": "export the file again from the modeler; BPMN needs no DTD"}, 1, code="bpmn.doctype_entity_declarations_not"))
         return None
     try:
         data.decode("utf-8")  # UTF-16 would also hide a DOCTYPE from the check above
     except UnicodeDecodeError:
         problems.append(Problem(file, {"lo": "ໄຟລ໌ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "the file is not UTF-8 text"},
-                                {"lo": "ບັນທຶກໄຟລ໌ BPMN ເປັນ UTF-8", "en": "save the BPMN file as UTF-8"}, 1))
+                                {"lo": "ບັນທຶກໄຟລ໌ BPMN ເປັນ UTF-8", "en": "save the BPMN file as UTF-8"}, 1, code="bpmn.file_not_utf_text"))
         return None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
@@ -106,17 +106,17 @@ def parse_xml(data: bytes, file: str, problems: list[Problem], max_bytes: int = 
     except etree.XMLSyntaxError as exc:
         problems.append(Problem(file, {"lo": f"XML ບໍ່ຖືກຮູບແບບ: {exc.msg}", "en": f"not well-formed XML: {exc.msg}"},
                                 {"lo": "ເປີດ ແລະ ບັນທຶກຄືນໃນ modeler", "en": "open and save it again in the modeler"},
-                                exc.lineno))
+                                exc.lineno, code="bpmn.not_well_formed_xml"))
         return None
     except ValueError as exc:  # e.g. an encoding declaration lxml refuses
         problems.append(Problem(file, {"lo": f"XML ບໍ່ຖືກຮູບແບບ: {exc}", "en": f"not well-formed XML: {exc}"},
-                                {"lo": "ບັນທຶກໄຟລ໌ BPMN ເປັນ UTF-8", "en": "save the BPMN file as UTF-8"}, 1))
+                                {"lo": "ບັນທຶກໄຟລ໌ BPMN ເປັນ UTF-8", "en": "save the BPMN file as UTF-8"}, 1, code="bpmn.not_well_formed_xml"))
         return None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         problems.append(Problem(file, {"lo": "ບໍ່ອະນຸຍາດໃຫ້ມີ DOCTYPE ຫຼື ENTITY ໃນໄຟລ໌ BPMN (DOCTYPE or ENTITY declarations are not allowed)",
                                  "en": "DOCTYPE or ENTITY declarations are not allowed in BPMN files"},
                                 {"lo": "export ໄຟລ໌ຄືນຈາກ modeler; BPMN ບໍ່ຕ້ອງການ DTD",
-                                 "en": "export the file again from the modeler; BPMN needs no DTD"}, 1))
+                                 "en": "export the file again from the modeler; BPMN needs no DTD"}, 1, code="bpmn.doctype_entity_declarations_not"))
         return None
     return tree
 
@@ -352,7 +352,7 @@ def _infer_executable(processes, file: str, problems: list[Problem]) -> None:
                                  "en": f"process {process.get('id')!r} is not marked executable; it is the only pool "
                                        "with a flow, so it is treated as the executable process"},
                                 {"lo": "ໝາຍ Executable ທີ່ pool ໃນ modeler", "en": "tick 'Executable' on the pool in the modeler"}, process.sourceline,
-                                process.get("id"), "warning"))
+                                process.get("id"), "warning", code="bpmn.process_not_marked_executable"))
 
 
 def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocument | None:
@@ -362,7 +362,7 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
     root = tree.getroot()
     if _local(root.tag) != "definitions" or not root.tag.startswith(f"{{{BPMN_NS}}}"):
         problems.append(Problem(file, {"lo": "ອົງປະກອບຮາກບໍ່ແມ່ນ bpmn:definitions", "en": "the root element is not bpmn:definitions"},
-                                {"lo": "ບັນທຶກໄຟລ໌ເປັນ BPMN 2.0 XML", "en": "save the file as BPMN 2.0 XML"}, 1))
+                                {"lo": "ບັນທຶກໄຟລ໌ເປັນ BPMN 2.0 XML", "en": "save the file as BPMN 2.0 XML"}, 1, code="bpmn.root_element_not_bpmn"))
         return None
     _quote_timers(root, file, problems)
     _vendor_loops(root)
@@ -375,7 +375,7 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
                        {p.get("id"): p.sourceline for p in processes})
     if not processes:
         problems.append(Problem(file, {"lo": "ບໍ່ມີຂະບວນການໃນໄຟລ໌ນີ້", "en": "no process in this file"},
-                                {"lo": "ແຕ້ມ pool ທີ່ມີຂະບວນການ", "en": "draw a pool with a process"}, 1))
+                                {"lo": "ແຕ້ມ pool ທີ່ມີຂະບວນການ", "en": "draw a pool with a process"}, 1, code="bpmn.no_process_file"))
     called = {node.get("calledElement") for node in root.iter(f"{{{BPMN_NS}}}callActivity")}
     check_document(root, file, set(doc.executable) | called, problems)
     _drop_data_stores(root)
@@ -494,7 +494,7 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
             if len(starts) > 1:
                 problems.append(Problem(doc.file, {"lo": "ຂະບວນການຍ່ອຍທີ່ມີຫຼາຍເຫດການເລີ່ມຕົ້ນ", "en": "a subprocess with several start events"},
                                         {"lo": "ເກັບໄວ້ເຫດການເລີ່ມຕົ້ນດຽວ", "en": "keep one start event"},
-                                        node.sourceline, node_id))
+                                        node.sourceline, node_id, code="bpmn.subprocess_several_start_events"))
         elif tag in HUMAN_TAGS and executable:
             groups = node.get(f"{{{CAMUNDA_NS}}}candidateGroups") or ""
             assignee = (node.get(f"{{{CAMUNDA_NS}}}assignee") or "").strip() or None
@@ -508,7 +508,7 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
                 problems.append(Problem(doc.file, {"lo": f"camunda:assignee {assignee} ຖືກອ່ານເປັນບົດບາດຫ້ອງການຂອງໜ້າວຽກນີ້",
                                          "en": f"camunda:assignee {assignee!r} is read as the office role of this task"},
                                         {"lo": "ວາງໜ້າວຽກໄວ້ໃນເລນຂອງຫ້ອງການ", "en": "put the task in the lane of its office"},
-                                        node.sourceline, node_id, "warning"))
+                                        node.sourceline, node_id, "warning", code="bpmn.camunda_assignee_read_as"))
             doc.user_tasks[node_id] = UserTaskInfo(
                 id=node_id, name=(node.get("name") or "").strip(), lane=node_lane.get(node_id), form=_form_of(node),
                 candidate_groups=candidate_groups, assignee=assignee, line=node.sourceline, kind=tag,
@@ -547,7 +547,7 @@ def build_specs(docs: list[BpmnDocument], process_id: str, problems: list[Proble
                  "ໝາຍ Executable ທີ່ pool ຂອງຂະບວນການ",
                  "en": f"use one of: {', '.join(parser.get_process_ids())}" if parser.get_process_ids() else
                  "tick 'Executable' on the pool of the process"},
-            ))
+             code="bpmn.process_not_executable_process"))
             return None, None
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)

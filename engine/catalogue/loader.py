@@ -47,9 +47,9 @@ def _read_yaml(path: Path, rel: str, problems: list[Problem]):
     try:
         return load_yaml(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        problems.append(Problem(rel, {"lo": "ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "not UTF-8 text"}, {"lo": "ບັນທຶກໄຟລ໌ເປັນ UTF-8", "en": "save the file as UTF-8"}))
+        problems.append(Problem(rel, {"lo": "ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "not UTF-8 text"}, {"lo": "ບັນທຶກໄຟລ໌ເປັນ UTF-8", "en": "save the file as UTF-8"}, code="catalogue.not_utf_text"))
     except YamlError as exc:
-        problems.append(Problem(rel, str(exc), {"lo": "ກວດການຍະຫໍ້ໜ້າ ແລະ ເຄື່ອງໝາຍວົງຢືມ", "en": "check indentation and quotes"}, exc.line))
+        problems.append(Problem(rel, {"lo": f"YAML ບໍ່ຖືກຕ້ອງ: {exc}", "en": str(exc)}, {"lo": "ກວດການຍະຫໍ້ໜ້າ ແລະ ເຄື່ອງໝາຍວົງຢືມ", "en": "check indentation and quotes"}, exc.line, code="yaml.invalid"))
     return None
 
 
@@ -70,7 +70,7 @@ def load_forms(root: Path, problems: list[Problem]) -> dict:
         if form and form["id"]:
             if form["id"] != path.stem:
                 problems.append(Problem(rel, {"lo": f"ລະຫັດແບບຟອມ {form['id']!r} ບໍ່ກົງກັບຊື່ໄຟລ໌ {path.stem!r}", "en": f"form id {form['id']!r} differs from the file name {path.stem!r}"},
-                                        {"lo": "ຕັ້ງຊື່ໄຟລ໌ເປັນ <form_id>.yaml", "en": "name the file <form_id>.yaml"}, 1))
+                                        {"lo": "ຕັ້ງຊື່ໄຟລ໌ເປັນ <form_id>.yaml", "en": "name the file <form_id>.yaml"}, 1, code="catalogue.form_id_differs_from"))
             forms[form["id"]] = form
     return forms
 
@@ -96,7 +96,7 @@ def check_scripts(service_id: str, docs, problems: list[Problem]) -> None:
                 else:
                     problems.append(Problem(doc.file, {"lo": f"ນິພົດບໍ່ຜ່ານການກວດຂອງ sandbox (expression fails the sandbox check): {finding}", "en": f"expression fails the sandbox check: {finding}"},
                                             {"lo": "ໃຊ້ນິພົດທຳມະດາກັບຊ່ອງຂໍ້ມູນຂອງແບບຟອມ; ບໍ່ມີ import ຫຼື ຊື່ທີ່ຂຶ້ນຕົ້ນດ້ວຍ _", "en": "use plain expressions on form fields; no imports or _names"}, line,
-                                            element))
+                                            element, code="catalogue.expression_fails_sandbox_check"))
 
 
 def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, problems: list[Problem],
@@ -106,17 +106,17 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
         files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
     yaml_rel = f"{rel_folder}/service.yaml"
     if "service.yaml" not in files:
-        problems.append(Problem(yaml_rel, {"lo": "ບໍ່ມີ service.yaml", "en": "missing service.yaml"}, {"lo": "ເພີ່ມໄຟລ໌ລາຍລະອຽດບໍລິການ", "en": "add the service description file"}))
+        problems.append(Problem(yaml_rel, {"lo": "ບໍ່ມີ service.yaml", "en": "missing service.yaml"}, {"lo": "ເພີ່ມໄຟລ໌ລາຍລະອຽດບໍລິການ", "en": "add the service description file"}, code="catalogue.missing_service_yaml"))
         return None
     before = len([p for p in problems if p.severity == "error"])
     try:
         service_yaml = files["service.yaml"].decode("utf-8")
         doc = load_yaml(service_yaml)
     except UnicodeDecodeError:
-        problems.append(Problem(yaml_rel, {"lo": "ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "not UTF-8 text"}, {"lo": "ບັນທຶກໄຟລ໌ເປັນ UTF-8", "en": "save the file as UTF-8"}))
+        problems.append(Problem(yaml_rel, {"lo": "ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "not UTF-8 text"}, {"lo": "ບັນທຶກໄຟລ໌ເປັນ UTF-8", "en": "save the file as UTF-8"}, code="catalogue.not_utf_text"))
         return None
     except YamlError as exc:
-        problems.append(Problem(yaml_rel, str(exc), {"lo": "ກວດການຍະຫໍ້ໜ້າ ແລະ ເຄື່ອງໝາຍວົງຢືມ", "en": "check indentation and quotes"}, exc.line))
+        problems.append(Problem(yaml_rel, {"lo": f"YAML ບໍ່ຖືກຕ້ອງ: {exc}", "en": str(exc)}, {"lo": "ກວດການຍະຫໍ້ໜ້າ ແລະ ເຄື່ອງໝາຍວົງຢືມ", "en": "check indentation and quotes"}, exc.line, code="yaml.invalid"))
         return None
     service = parse_service(doc, yaml_rel, folder.name, problems)
     if service is None:
@@ -124,7 +124,7 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
     bpmn_names = sorted(name for name in files if name.endswith(".bpmn"))
     if not bpmn_names:
         problems.append(Problem(yaml_rel, {"lo": "ບໍ່ມີໄຟລ໌ .bpmn ໃນໂຟນເດີບໍລິການ", "en": "no .bpmn file in the service folder"},
-                                {"lo": "ເພີ່ມແຜນວາດຂະບວນການ", "en": "add the process diagram"}, 1))
+                                {"lo": "ເພີ່ມແຜນວາດຂະບວນການ", "en": "add the process diagram"}, 1, code="catalogue.no_bpmn_file_service"))
         return None
     docs = [read_document(files[name], f"{rel_folder}/{name}", problems) for name in bpmn_names]
     docs = [d for d in docs if d is not None]
@@ -166,7 +166,7 @@ def load_holidays(root: Path, problems: list[Problem]) -> list[dict]:
         return []
     doc = _read_yaml(path, "workflows/holidays.yaml", problems) or {}
     if not isinstance(doc, dict):
-        problems.append(Problem("workflows/holidays.yaml", "the file must be a mapping with `holidays:`"))
+        problems.append(Problem("workflows/holidays.yaml", "the file must be a mapping with `holidays:`", code="catalogue.file_mapping_holidays"))
         return []
     out, seen = [], {}
     for key, kind in (("holidays", "holiday"), ("working_days", "working")):
@@ -176,19 +176,19 @@ def load_holidays(root: Path, problems: list[Problem]) -> list[dict]:
                 day = item["date"] if isinstance(item["date"], date) else date.fromisoformat(str(item["date"]))
             except (KeyError, TypeError, ValueError):
                 problems.append(Problem("workflows/holidays.yaml", f"{key}: {item!r} needs a date YYYY-MM-DD",
-                                        line=where))
+                                        line=where, code="catalogue.needs_date_yyyy_mm"))
                 continue
             province = str(item.get("province") or "")
             if kind == "working" and day.weekday() < 5:
                 problems.append(Problem("workflows/holidays.yaml",
                                         f"working_days: {day.isoformat()} is a weekday; only a Saturday or "
-                                        f"Sunday can be declared a working day", line=where))
+                                        f"Sunday can be declared a working day", line=where, code="catalogue.working_days_weekday_only"))
                 continue
             if (day, province) in seen:
                 problems.append(Problem("workflows/holidays.yaml",
                                         f"{day.isoformat()} is listed twice for "
                                         f"{'province ' + province if province else 'the whole country'}",
-                                        line=where))
+                                        line=where, code="catalogue.listed_twice"))
                 continue
             seen[(day, province)] = kind
             out.append({"date": day.isoformat(), "province": province, "kind": kind,
@@ -202,7 +202,7 @@ def _check_holiday_provinces(cat: Catalogue) -> None:
         if item["province"] and item["province"] not in provinces:
             cat.problems.append(Problem("workflows/holidays.yaml",
                                         f"{item['date']}: province {item['province']!r} is not a province "
-                                        f"centre of workflows/centres.yaml", line=item.get("line")))
+                                        f"centre of workflows/centres.yaml", line=item.get("line"), code="catalogue.province_not_province_centre"))
 
 
 def load_catalogue(root: Path | str) -> Catalogue:
@@ -214,7 +214,7 @@ def load_catalogue(root: Path | str) -> Catalogue:
                                                "workflows/centres.yaml", cat.problems)
     else:
         cat.problems.append(Problem("workflows/centres.yaml", {"lo": "ບໍ່ມີໄຟລ໌ສູນບໍລິການ", "en": "the centres file is missing"},
-                                    {"lo": "ສ້າງມັນດ້ວຍ office_roles ແລະ centres", "en": "create it with office_roles and centres"}))
+                                    {"lo": "ສ້າງມັນດ້ວຍ office_roles ແລະ centres", "en": "create it with office_roles and centres"}, code="catalogue.centres_file_missing"))
     cat.forms = load_forms(root, cat.problems)
     for folder in sorted(p for p in (root / "workflows").iterdir() if p.is_dir()) if (root / "workflows").is_dir() else []:
         if folder.name.startswith((".", "_")):
@@ -236,7 +236,7 @@ def _check_centre_services(cat: Catalogue) -> None:
             if offered["id"] not in known:
                 cat.problems.append(Problem("workflows/centres.yaml",
                                             {"lo": f"ສູນ {centre['id']!r} ໃຫ້ບໍລິການທີ່ບໍ່ຮູ້ຈັກ {offered['id']!r}", "en": f"centre {centre['id']!r} offers unknown service {offered['id']!r}"},
-                                            {"lo": "ເພີ່ມ workflows/<service_id>/ ຫຼື ແກ້ລະຫັດ", "en": "add workflows/<service_id>/ or fix the id"}, offered["_line"]))
+                                            {"lo": "ເພີ່ມ workflows/<service_id>/ ຫຼື ແກ້ລະຫັດ", "en": "add workflows/<service_id>/ or fix the id"}, offered["_line"], code="catalogue.centre_offers_unknown_service"))
                 continue
             bundle = cat.services.get(offered["id"])
             if bundle is None:
@@ -249,4 +249,4 @@ def _check_centre_services(cat: Catalogue) -> None:
                     {"lo": f"ສູນ {centre['id']!r} ໃຫ້ບໍລິການ {offered['id']!r} ແຕ່ບໍ່ມີຫ້ອງການໃດມີບົດບາດ {', '.join(missing)}",
                      "en": f"centre {centre['id']!r} offers {offered['id']!r} but no office covers {', '.join(missing)}"},
                     {"lo": "ເພີ່ມບົດບາດເຫຼົ່ານີ້ໃຫ້ຫ້ອງການໃດໜຶ່ງຂອງສູນ", "en": "add the roles to one of its offices"}, offered["_line"],
-                ))
+                 code="catalogue.centre_offers_but_no"))
