@@ -224,6 +224,9 @@ def _translate_expressions(root, file: str, problems: list[Problem]) -> None:
                 if translated.language != PLATFORM:
                     node.set(SOURCE_ATTR, text)
                 node.text = translated.python
+                if tag == "loopCardinality":
+                    # a count: `${amount div 500}` is 3.0, a form answer may be "3"; the engine needs 3
+                    node.text = f"int({translated.python})"
             except UnsupportedExpression as exc:
                 _refuse_expression(problems, file, node, text, exc.language, exc.what)
                 node.text = "False"  # never run; the error above blocks publishing

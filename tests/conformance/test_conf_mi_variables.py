@@ -88,3 +88,32 @@ def test_a_camunda_8_collection_multi_instance_collects_each_answer(conf):
     _completed(case)
     workflow = store.restore(case.id, compiled(case.app().service_version_id))
     assert sorted(workflow.last_task.data["votes"]) == ["no", "yes", "yes"]
+
+
+# ---- counts and collections from case data (rev12 D17) ------------------------------------------------------
+
+def test_a_cardinality_computed_as_a_decimal_runs_that_many_instances(conf):
+    """`${amount div per_vote}` is 1500 / 500 = 3.0: three instances, not a 500 at the citizen's start."""
+    case = Case(publish("mi_count_from_data"), {"amount": 1500})
+    assert case.inbox() == [APPROVER] * 3
+    for _ in range(3):
+        case.complete("Task_Vote", {"vote": "yes"})
+    _completed(case)
+
+
+def test_an_engine_error_at_the_start_is_an_incident_naming_the_element_not_a_500(conf):
+    """A collection that is a number makes SpiffWorkflow raise a bare TypeError; the case is kept with an
+    incident at the multi-instance task, in words without Python's exception name."""
+    import re
+
+    from sqlalchemy import select
+
+    from engine.db import db
+    from engine.models import Incident
+
+    case = Case(publish("mi_not_a_list"))
+    app = case.app()
+    assert app.incident is not None and case.inbox() == []
+    incident = db.session.execute(select(Incident).where(Incident.application_id == case.id)).scalars().one()
+    assert incident.element == "Task_Vote"
+    assert not re.search(r"\b[A-Z]\w*(Error|Exception)\b", incident.error), incident.error
