@@ -247,3 +247,15 @@ def _report_of(app, name: str):
     with app.app_context():
         propose_service(upload)
         return validate(upload)
+
+
+def test_camunda_in_and_out_mappings_of_a_call_activity_are_refused_at_it(app):
+    """rev12 D2: `camunda:in`/`camunda:out` were silently dropped, so a gateway after the call read a name that
+    never came back. They are refused at the call activity, saying what to do instead."""
+    report = _report(app, "call_in_out")
+    found = [p for p in _errors(report) if p["code"] == "bpmn.unsupported"]
+    assert {p["element"] for p in found} == {"Call_Approval"}, [(p["code"], p["message"]) for p in report.problems]
+    assert {"camunda:in", "camunda:out"} <= {w for p in found for w in re.findall(r"camunda:\w+", p["message"])}
+    assert all("same names" in p["hint"] for p in found)
+    for item in found:
+        _good(item)
