@@ -381,11 +381,11 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
                                 {"lo": "ແຕ້ມ pool ທີ່ມີຂະບວນການ", "en": "draw a pool with a process"}, 1, code="bpmn.no_process_file"))
     called = {node.get("calledElement") for node in root.iter(f"{{{BPMN_NS}}}callActivity")}
     check_document(root, file, set(doc.executable) | called, problems)
-    _drop_data_stores(root)
     for process in processes:
         executable = process.get("id") in doc.executable
         _read_process(process, doc, problems, executable)
     _documentation(root, doc, problems)
+    _drop_data_stores(root)  # after the elements are listed: the report still names them
     return doc
 
 

@@ -169,6 +169,11 @@ def check_names(docs, service: dict, tasks: dict, forms: dict, connectors: dict[
     """Refuse every expression that reads a name nothing provides (`docs`: engine.catalogue.bpmn.BpmnDocument,
     `tasks`: cross_check's {task id: {"form": ...}}, `forms`: {form id: parsed form}, `connectors`:
     {service task id: connector name}). Appends one error per expression, naming every missing name."""
+    from engine.catalogue.confirm import CONFIRM_FORM_ID
+
+    if any(not t.get("form") or (t["form"] not in forms and t["form"] != CONFIRM_FORM_ID) for t in tasks.values()) \
+            or service.get("application_form") not in forms:
+        return  # a form is missing (already an error): what it would provide is unknown, so nothing is judged
     provided = provided_names(docs, service, tasks, forms, connectors) | _sandbox_names()
     for doc in docs:
         for kind, node, owner, python, source in _expressions(doc):

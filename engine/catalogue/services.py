@@ -179,7 +179,7 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
                                                  "en": f"user task {info.name or tid!r} has no form"},
                                         {"lo": "ຕັ້ງ camunda:formKey (ຫຼື formJsonSchemaFilename) ເປັນລະຫັດແບບຟອມ, ຫຼື task_forms: ໃນ service.yaml",
                                          "en": "set camunda:formKey (or formJsonSchemaFilename) to a form id, or map it under "
-                                               "task_forms: in service.yaml"}, info.line, tid, code="service.user_task_has_no"))
+                                               "task_forms: in service.yaml"}, info.line, tid, code="task.no_form"))
             elif form not in forms:
                 problems.append(Problem(d.file, {"lo": f"{kind_lo} {info.name or tid!r} ອ້າງເຖິງແບບຟອມທີ່ບໍ່ຮູ້ຈັກ {form!r}",
                                                  "en": f"{kind} {info.name or tid!r} names unknown form {form!r}"},
