@@ -259,3 +259,27 @@ def test_camunda_in_and_out_mappings_of_a_call_activity_are_refused_at_it(app):
     assert all("same names" in p["hint"] for p in found)
     for item in found:
         _good(item)
+
+
+def test_candidate_group_supervisor_routes_to_the_supervisor_without_contradiction(app):
+    """rev12 D8: `candidateGroups="supervisor"` was an error ("no known office role") next to a warning that the
+    task goes to the supervisor. The supervisor is the documented default: naming it routes the task there."""
+    report = _report(app, "supervisor_group")
+    assert report.ok, [(p["code"], p["message"]) for p in _errors(report)]
+    about = [p for p in report.problems if p["element"] == "Task_Review"]
+    assert about == [], about
+    assert report.bundle.definition["tasks"]["Task_Review"]["role"] == "supervisor"
+
+
+def test_drawing_mistakes_are_said_at_their_element_not_in_the_engine_words(app):
+    """rev12 D11, D12: a conditional flow out of a task and a flow to nothing were the engine's English text
+    without a line ("BPMN error: Multiple outgoing flows are not supported for tasks of type")."""
+    report = _report(app, "drawing_mistakes")
+    codes = sorted((p["code"], p["element"]) for p in _errors(report))
+    assert codes == [("bpmn.conditional_flow_from_activity", "Task_Review"), ("bpmn.dangling_flow", "Flow_Lost")], \
+        [(p["code"], p["message"]) for p in report.problems]
+    for item in _errors(report):
+        _good(item)
+        assert "BPMN error" not in item["message"]
+    conditional = next(p for p in _errors(report) if p["code"] == "bpmn.conditional_flow_from_activity")
+    assert "Flow_Skip" in conditional["message"] and "exclusive gateway" in conditional["hint"]
