@@ -88,6 +88,15 @@ MESSAGES: dict[str, dict] = {
         "hint": {"lo": "ເພີ່ມເສັ້ນທາງທີ່ມີເງື່ອນໄຂສຳລັບ {value} ຫຼື ເສັ້ນທາງຕັ້ງຕົ້ນ (default flow) ທີ່ທາງແຍກ",
                  "en": "add a flow with a condition for {value}, or mark one flow as the default flow of the gateway"},
     },
+    "route.decision_unread": {
+        "message": {"lo": "ການຕັດສິນ ({values}) ຂອງໜ້າວຽກ {task} ບໍ່ມີເງື່ອນໄຂໃດອ່ານ ກ່ອນໜ້າວຽກຕໍ່ໄປ: ການສົ່ງຄືນ ຫຼື ປະຕິເສດ ຈະບໍ່ປ່ຽນຫຍັງ",
+                    "en": "no condition reads the decision ({values}) of the task {task} before the next task: a "
+                          "return or a reject there changes nothing"},
+        "hint": {"lo": "ວາງທາງແຍກຫຼັງໜ້າວຽກທີ່ມີເງື່ອນໄຂຕາມ decision, ຫຼື ໃຊ້ແບບຟອມທີ່ບໍ່ມີຊ່ອງ decision",
+                 "en": "put a gateway with conditions on decision after the task, or give it a form without a "
+                       "decision field"},
+        "severity": "warning",
+    },
     "route.condition_fails": {
         "message": {"lo": "ເງື່ອນໄຂ {condition} ຂອງທາງແຍກ {gateway} ຜິດພາດເມື່ອ {field} = {value}: {reason}",
                     "en": "the condition {condition} at the gateway {gateway} fails when {field} = {value}: {reason}"},
