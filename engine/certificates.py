@@ -108,14 +108,15 @@ def template_from(doc, files: dict[str, bytes], rel_folder: str, problems: list)
         try:
             text = files[TEMPLATE_FILE].decode("utf-8")
         except UnicodeDecodeError:
-            problems.append(Problem(rel, "not UTF-8 text", "save the file as UTF-8"))
+            problems.append(Problem(rel, "not UTF-8 text", "save the file as UTF-8", code="certificate.not_utf_text"))
             return None
     elif isinstance(doc, dict) and isinstance(doc.get("certificate"), str):
         text, rel = doc["certificate"], f"{rel_folder}/service.yaml"
     else:
         return None
     for message, line in check_template(text):
-        problems.append(Problem(rel, message, "fix the Jinja2 syntax", line))
+        problems.append(Problem(rel, message, {"lo": "ແກ້ໄວຍາກອນ Jinja2 ຂອງແມ່ແບບໃບຢັ້ງຢືນ", "en": "fix the Jinja2 syntax"}, line,
+                                code="certificate.template"))
     return text
 
 

@@ -21,7 +21,14 @@ from engine.catalogue.confirm import HUMAN_TAGS
 from engine.catalogue.matrix import check_document
 from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem, problem
-from engine.expressions import LANGUAGE_NAMES, UnsupportedExpression, translate
+from engine.expressions import (
+    FEEL_LANG,
+    LANGUAGE_NAMES,
+    PLATFORM,
+    UnsupportedExpression,
+    language_of,
+    translate,
+)
 from engine.timerexpr import DEFAULT_ZONE, LOOKS_ISO, TimerError, normalize
 from engine.timerexpr import parse as parse_timer
 
@@ -77,20 +84,20 @@ def parse_xml(data: bytes, file: str, problems: list[Problem], max_bytes: int = 
     if len(data) > max_bytes:
         problems.append(Problem(file, {"lo": f"ໄຟລ໌ມີ {len(data):,} ໄບຕ໌, ເກີນຂີດຈຳກັດ {max_bytes:,}",
                                  "en": f"file is {len(data):,} bytes, more than the limit of {max_bytes:,}"},
-                                {"lo": "ແບ່ງຂະບວນການ ຫຼື ເອົາຮູບທີ່ຝັງໄວ້ອອກ", "en": "split the process or remove embedded images"}))
+                                {"lo": "ແບ່ງຂະບວນການ ຫຼື ເອົາຮູບທີ່ຝັງໄວ້ອອກ", "en": "split the process or remove embedded images"}, code="bpmn.file_bytes_more_than"))
         return None
     upper = data.upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
         problems.append(Problem(file, {"lo": "ບໍ່ອະນຸຍາດໃຫ້ມີ DOCTYPE ຫຼື ENTITY ໃນໄຟລ໌ BPMN (DOCTYPE or ENTITY declarations are not allowed)",
                                  "en": "DOCTYPE or ENTITY declarations are not allowed in BPMN files"},
                                 {"lo": "export ໄຟລ໌ຄືນຈາກ modeler; BPMN ບໍ່ຕ້ອງການ DTD",
-                                 "en": "export the file again from the modeler; BPMN needs no DTD"}, 1))
+                                 "en": "export the file again from the modeler; BPMN needs no DTD"}, 1, code="bpmn.doctype_entity_declarations_not"))
         return None
     try:
         data.decode("utf-8")  # UTF-16 would also hide a DOCTYPE from the check above
     except UnicodeDecodeError:
         problems.append(Problem(file, {"lo": "ໄຟລ໌ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "the file is not UTF-8 text"},
-                                {"lo": "ບັນທຶກໄຟລ໌ BPMN ເປັນ UTF-8", "en": "save the BPMN file as UTF-8"}, 1))
+                                {"lo": "ບັນທຶກໄຟລ໌ BPMN ເປັນ UTF-8", "en": "save the BPMN file as UTF-8"}, 1, code="bpmn.file_not_utf_text"))
         return None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
@@ -99,17 +106,17 @@ def parse_xml(data: bytes, file: str, problems: list[Problem], max_bytes: int = 
     except etree.XMLSyntaxError as exc:
         problems.append(Problem(file, {"lo": f"XML ບໍ່ຖືກຮູບແບບ: {exc.msg}", "en": f"not well-formed XML: {exc.msg}"},
                                 {"lo": "ເປີດ ແລະ ບັນທຶກຄືນໃນ modeler", "en": "open and save it again in the modeler"},
-                                exc.lineno))
+                                exc.lineno, code="bpmn.not_well_formed_xml"))
         return None
     except ValueError as exc:  # e.g. an encoding declaration lxml refuses
         problems.append(Problem(file, {"lo": f"XML ບໍ່ຖືກຮູບແບບ: {exc}", "en": f"not well-formed XML: {exc}"},
-                                {"lo": "ບັນທຶກໄຟລ໌ BPMN ເປັນ UTF-8", "en": "save the BPMN file as UTF-8"}, 1))
+                                {"lo": "ບັນທຶກໄຟລ໌ BPMN ເປັນ UTF-8", "en": "save the BPMN file as UTF-8"}, 1, code="bpmn.not_well_formed_xml"))
         return None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         problems.append(Problem(file, {"lo": "ບໍ່ອະນຸຍາດໃຫ້ມີ DOCTYPE ຫຼື ENTITY ໃນໄຟລ໌ BPMN (DOCTYPE or ENTITY declarations are not allowed)",
                                  "en": "DOCTYPE or ENTITY declarations are not allowed in BPMN files"},
                                 {"lo": "export ໄຟລ໌ຄືນຈາກ modeler; BPMN ບໍ່ຕ້ອງການ DTD",
-                                 "en": "export the file again from the modeler; BPMN needs no DTD"}, 1))
+                                 "en": "export the file again from the modeler; BPMN needs no DTD"}, 1, code="bpmn.doctype_entity_declarations_not"))
         return None
     return tree
 
@@ -131,13 +138,44 @@ def _form_of(node) -> str | None:
     return None
 
 
-def _quote_timers(root) -> None:
+SOURCE_ATTR = "{urn:odsc:designer}source"  # the modeler's text of a translated expression (engine.catalogue.names)
+EXPRESSION_ATTR = "{urn:odsc:designer}expression"  # marks a timer whose text is an expression over case data
+# FEEL (Camunda 8) timer literals: `= duration("P7D")`, `= date and time("2027-01-15T09:00:00")`, `= "PT1H"`
+FEEL_TIMER_LITERAL = re.compile(r'^(?:(?:duration|date and time|date|time)\s*\(\s*"([^"\\]*)"\s*\)|"([^"\\]*)")$')
+
+
+def _quote_timers(root, file: str, problems: list[Problem]) -> None:
     """Timer text is evaluated as a Python expression by SpiffWorkflow; modelers write bare ISO 8601.
 
-    The zone-id form (`…+07:00[Asia/Vientiane]`) is resolved first (engine.timerexpr.normalize)."""
+    The zone-id form (`…+07:00[Asia/Vientiane]`) is resolved first (engine.timerexpr.normalize). A FEEL timer
+    (`= duration("P7D")`, `= date and time("…")`, `= "PT1H"`) is read as its ISO literal, which the one timer
+    parser then checks; other FEEL or JUEL timers are translated like conditions (an expression over case data);
+    a timer outside the subset is a timer finding at its event."""
     for tag in TIMER_KINDS:
         for node in root.iter(f"{{{BPMN_NS}}}{tag}"):
             text = normalize(node.text or "")
+            language = language_of(text) if text else PLATFORM
+            if language == FEEL_LANG:
+                literal = FEEL_TIMER_LITERAL.match(text[1:].strip())
+                if literal:
+                    node.set(SOURCE_ATTR, text)
+                    text = normalize(literal.group(1) if literal.group(1) is not None else literal.group(2))
+                    node.text = repr(text)
+                    continue
+            if language != PLATFORM:
+                node.set(SOURCE_ATTR, text)
+                try:
+                    node.text = translate(text).python
+                except UnsupportedExpression as exc:
+                    owner = _owner(node)
+                    owner = owner.getparent() if owner is not None and _local(owner.tag) == "timerEventDefinition" \
+                        and owner.getparent() is not None else owner
+                    problems.append(problem("timer.invalid", file, node.sourceline,
+                                            owner.get("id") if owner is not None else None, expression=text,
+                                            reason=f"{LANGUAGE_NAMES.get(exc.language, exc.language)}: "
+                                                   f"{exc.what[1]} is not supported"))
+                    node.text = repr("P1D")  # never runs: the error above blocks publishing
+                continue
             if text and ISO_TIMER.match(text):
                 node.text = repr(text)
 
@@ -182,7 +220,13 @@ def _translate_expressions(root, file: str, problems: list[Problem]) -> None:
                                                 source=text[:120], language=language))
                 continue
             try:
-                node.text = translate(text).python
+                translated = translate(text)
+                if translated.language != PLATFORM:
+                    node.set(SOURCE_ATTR, text)
+                node.text = translated.python
+                if tag == "loopCardinality":
+                    # a count: `${amount div 500}` is 3.0, a form answer may be "3"; the engine needs 3
+                    node.text = f"int({translated.python})"
             except UnsupportedExpression as exc:
                 _refuse_expression(problems, file, node, text, exc.language, exc.what)
                 node.text = "False"  # never run; the error above blocks publishing
@@ -190,6 +234,7 @@ def _translate_expressions(root, file: str, problems: list[Problem]) -> None:
         _zeebe_script(task, file, problems)
         fmt = (task.get("scriptFormat") or "").strip().lower()
         if fmt not in PYTHON_SCRIPTS and task.find(f"{{{BPMN_NS}}}script") is not None:
+            # the one finding about a script's language (the matrix leaves scriptFormat to this check)
             problems.append(modeler_problem("script.language", file, task.sourceline, task.get("id"),
                                             name=task.get("name") or task.get("id"), language=fmt))
             task.find(f"{{{BPMN_NS}}}script").text = "pass"
@@ -227,7 +272,8 @@ def _check_timer(node, doc: BpmnDocument, problems: list[Problem]) -> None:
     text = child.text.strip()
     literal = text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else None
     if literal is None and not LOOKS_ISO.match(text):
-        doc.expressions.append((element, "eval", text, child.sourceline))  # an expression over case data
+        child.set(EXPRESSION_ATTR, "1")
+        doc.expressions.append((element, "timer", text, child.sourceline))  # an expression over case data
         return
     try:
         timer = parse_timer(literal if literal is not None else text, _local(child.tag))
@@ -259,6 +305,52 @@ def _event_gateway_before(event) -> str | None:
     return None
 
 
+def _bare_name(text: str | None) -> str | None:
+    """`signers`, `${signers}` or `= signers` -> `signers`; anything else (an expression) -> None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        python = translate(text).python
+    except UnsupportedExpression:
+        return None
+    return python if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", python) else None
+
+
+def _vendor_loops(root) -> None:
+    """Camunda 7 `camunda:collection`/`camunda:elementVariable` and Camunda 8 `zeebe:loopCharacteristics`
+    (inputCollection, inputElement, outputCollection, outputElement) over a plain variable are written as the
+    standard loopDataInputRef / inputDataItem / loopDataOutputRef / outputDataItem the engine reads. Anything else
+    (an expression as the collection) is left alone and refused by `mi.no_items`."""
+    ids = {node.get("id") for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
+    for loop in root.iter(f"{{{BPMN_NS}}}multiInstanceLoopCharacteristics"):
+        if loop.find(f"{{{BPMN_NS}}}loopCardinality") is not None or \
+                loop.find(f"{{{BPMN_NS}}}loopDataInputRef") is not None:
+            continue
+        zeebe = next(loop.iter(f"{{{ZEEBE_NS}}}loopCharacteristics"), None)
+        if zeebe is not None:
+            collection, element = zeebe.get("inputCollection"), zeebe.get("inputElement")
+            output, output_element = zeebe.get("outputCollection"), zeebe.get("outputElement")
+        else:
+            collection, element = loop.get(f"{{{CAMUNDA_NS}}}collection"), loop.get(f"{{{CAMUNDA_NS}}}elementVariable")
+            output = output_element = None
+        collection, element = _bare_name(collection), _bare_name(element)
+        if collection is None or (element is not None and element in ids):
+            continue
+        etree.SubElement(loop, f"{{{BPMN_NS}}}loopDataInputRef").text = collection
+        if element:
+            etree.SubElement(loop, f"{{{BPMN_NS}}}inputDataItem", id=element, name=element)
+        output, output_element = _bare_name(output), _bare_name(output_element)
+        if output and output_element and output not in ids and output_element not in ids | {element}:
+            etree.SubElement(loop, f"{{{BPMN_NS}}}loopDataOutputRef").text = output
+            etree.SubElement(loop, f"{{{BPMN_NS}}}outputDataItem", id=output_element, name=output_element)
+        # completionCondition must stay after the data elements for readers that care about order
+        condition = loop.find(f"{{{BPMN_NS}}}completionCondition")
+        if condition is not None:
+            loop.remove(condition)
+            loop.append(condition)
+
+
 def _flow_nodes(process) -> int:
     return sum(1 for child in process if isinstance(child.tag, str) and _local(child.tag) in (
         "startEvent", "userTask", "task", "serviceTask", "scriptTask", "endEvent", "exclusiveGateway"))
@@ -280,7 +372,7 @@ def _infer_executable(processes, file: str, problems: list[Problem]) -> None:
                                  "en": f"process {process.get('id')!r} is not marked executable; it is the only pool "
                                        "with a flow, so it is treated as the executable process"},
                                 {"lo": "ໝາຍ Executable ທີ່ pool ໃນ modeler", "en": "tick 'Executable' on the pool in the modeler"}, process.sourceline,
-                                process.get("id"), "warning"))
+                                process.get("id"), "warning", code="bpmn.process_not_marked_executable"))
 
 
 def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocument | None:
@@ -290,9 +382,10 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
     root = tree.getroot()
     if _local(root.tag) != "definitions" or not root.tag.startswith(f"{{{BPMN_NS}}}"):
         problems.append(Problem(file, {"lo": "ອົງປະກອບຮາກບໍ່ແມ່ນ bpmn:definitions", "en": "the root element is not bpmn:definitions"},
-                                {"lo": "ບັນທຶກໄຟລ໌ເປັນ BPMN 2.0 XML", "en": "save the file as BPMN 2.0 XML"}, 1))
+                                {"lo": "ບັນທຶກໄຟລ໌ເປັນ BPMN 2.0 XML", "en": "save the file as BPMN 2.0 XML"}, 1, code="bpmn.root_element_not_bpmn"))
         return None
-    _quote_timers(root)
+    _quote_timers(root, file, problems)
+    _vendor_loops(root)
     _translate_expressions(root, file, problems)
     processes = root.findall(f"{{{BPMN_NS}}}process")
     _infer_executable(processes, file, problems)
@@ -302,14 +395,34 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
                        {p.get("id"): p.sourceline for p in processes})
     if not processes:
         problems.append(Problem(file, {"lo": "ບໍ່ມີຂະບວນການໃນໄຟລ໌ນີ້", "en": "no process in this file"},
-                                {"lo": "ແຕ້ມ pool ທີ່ມີຂະບວນການ", "en": "draw a pool with a process"}, 1))
+                                {"lo": "ແຕ້ມ pool ທີ່ມີຂະບວນການ", "en": "draw a pool with a process"}, 1, code="bpmn.no_process_file"))
     called = {node.get("calledElement") for node in root.iter(f"{{{BPMN_NS}}}callActivity")}
     check_document(root, file, set(doc.executable) | called, problems)
     for process in processes:
         executable = process.get("id") in doc.executable
         _read_process(process, doc, problems, executable)
     _documentation(root, doc, problems)
+    _drop_data_stores(root)  # after the elements are listed: the report still names them
     return doc
+
+
+def _drop_data_stores(root) -> None:
+    """Data stores are documentation (support matrix: a warning naming each); the engine's parser would refuse
+    them ("has no implementation"), so they and the associations to them are taken out of the parsed tree."""
+    stores = {node.get("id") for tag in ("dataStore", "dataStoreReference")
+              for node in root.iter(f"{{{BPMN_NS}}}{tag}") if node.get("id")}
+    if not stores:
+        return
+    for tag in ("dataInputAssociation", "dataOutputAssociation"):
+        for assoc in list(root.iter(f"{{{BPMN_NS}}}{tag}")):
+            refs = {(ref.text or "").strip() for ref in assoc if isinstance(ref.tag, str)
+                    and _local(ref.tag) in ("sourceRef", "targetRef")}
+            if refs & stores and assoc.getparent() is not None:
+                assoc.getparent().remove(assoc)
+    for tag in ("dataStore", "dataStoreReference"):
+        for node in list(root.iter(f"{{{BPMN_NS}}}{tag}")):
+            if node.getparent() is not None:
+                node.getparent().remove(node)
 
 
 def _kept(node, file: str, problems: list[Problem]) -> None:
@@ -330,7 +443,44 @@ def _documentation(root, doc: BpmnDocument, problems: list[Problem]) -> None:
                 _kept(process, doc.file, problems)
 
 
+GATEWAY_TAGS = ("exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway")
+
+
+def _check_structure(process, doc: BpmnDocument, problems: list[Problem]) -> None:
+    """Drawing mistakes the engine's parser would report in its own words, without a line: said here at the
+    element, in Lao and English (a process or subprocess without a start event, a flow to nothing, a conditional
+    flow straight out of an activity)."""
+    ids = {node.get("id"): node for node in process.iter() if isinstance(node.tag, str) and node.get("id")}
+    for container in [process, *process.iter(f"{{{BPMN_NS}}}subProcess")]:
+        if container.get("triggeredByEvent") == "true":
+            continue
+        if container.find(f"{{{BPMN_NS}}}startEvent") is None and any(
+                isinstance(c.tag, str) and _local(c.tag) not in ("laneSet", "documentation", "extensionElements",
+                                                                "multiInstanceLoopCharacteristics",
+                                                                "standardLoopCharacteristics", "incoming",
+                                                                "outgoing", "ioSpecification", "property")
+                for c in container):
+            what = "process" if container is process else "subprocess"
+            problems.append(problem("bpmn.no_start", doc.file, container.sourceline, container.get("id"),
+                                    what=what, activity=container.get("id")))
+    for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        for ref in (flow.get("sourceRef"), flow.get("targetRef")):
+            if ref not in ids:
+                problems.append(problem("bpmn.dangling_flow", doc.file, flow.sourceline, flow.get("id"),
+                                        flow=flow.get("id"), ref=ref or "-"))
+        source = ids.get(flow.get("sourceRef"))
+        condition = flow.find(f"{{{BPMN_NS}}}conditionExpression")
+        if source is not None and condition is not None and (condition.text or "").strip() \
+                and _local(source.tag) not in GATEWAY_TAGS:
+            name = (source.get("name") or "").strip()
+            label = f"«{name}» ({source.get('id')})" if name else source.get("id")
+            problems.append(problem("bpmn.conditional_flow_from_activity", doc.file, source.sourceline,
+                                    source.get("id"), flow=flow.get("id"), activity=label))
+
+
 def _read_process(process, doc: BpmnDocument, problems: list[Problem], executable: bool) -> None:
+    if executable:
+        _check_structure(process, doc, problems)
     node_lane: dict[str, str] = {}
     for lane in process.iter(f"{{{BPMN_NS}}}lane"):
         nodes = [ref.text.strip() for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef") if ref.text]
@@ -352,19 +502,19 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
             has_count = node.find(f"{{{BPMN_NS}}}loopCardinality") is not None
             has_collection = node.find(f"{{{BPMN_NS}}}loopDataInputRef") is not None
             if not has_count and not has_collection:
-                parent = node.getparent()
-                problems.append(Problem(doc.file, {"lo": "ກິດຈະກຳ multi-instance ທີ່ບໍ່ມີຈຳນວນ ຫຼື collection",
-                                         "en": "multi-instance activity without cardinality or collection"},
-                                        {"lo": "ຕັ້ງ loop cardinality ຫຼື input collection (loopDataInputRef; ບໍ່ອ່ານ camunda:collection ຢ່າງດຽວ)",
-                                         "en": "set a loop cardinality or an input collection (loopDataInputRef; "
-                                               "camunda:collection alone is not read)"}, node.sourceline,
-                                        parent.get("id") if parent is not None else None))
+                parent = _owner(node)
+                collection = node.get(f"{{{CAMUNDA_NS}}}collection")
+                problems.append(modeler_problem(
+                    "mi.no_items", doc.file, node.sourceline, parent.get("id") if parent is not None else None,
+                    name=(parent.get("name") or parent.get("id")) if parent is not None else "?",
+                    collection_lo=f" (camunda:collection {collection} ຢ່າງດຽວບໍ່ຖືກອ່ານ)" if collection else "",
+                    collection_en=f" (camunda:collection {collection} alone is not read)" if collection else ""))
         elif tag == "subProcess" and executable:
             starts = node.findall(f"{{{BPMN_NS}}}startEvent")
             if len(starts) > 1:
                 problems.append(Problem(doc.file, {"lo": "ຂະບວນການຍ່ອຍທີ່ມີຫຼາຍເຫດການເລີ່ມຕົ້ນ", "en": "a subprocess with several start events"},
                                         {"lo": "ເກັບໄວ້ເຫດການເລີ່ມຕົ້ນດຽວ", "en": "keep one start event"},
-                                        node.sourceline, node_id))
+                                        node.sourceline, node_id, code="bpmn.subprocess_several_start_events"))
         elif tag in HUMAN_TAGS and executable:
             groups = node.get(f"{{{CAMUNDA_NS}}}candidateGroups") or ""
             assignee = (node.get(f"{{{CAMUNDA_NS}}}assignee") or "").strip() or None
@@ -378,7 +528,7 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
                 problems.append(Problem(doc.file, {"lo": f"camunda:assignee {assignee} ຖືກອ່ານເປັນບົດບາດຫ້ອງການຂອງໜ້າວຽກນີ້",
                                          "en": f"camunda:assignee {assignee!r} is read as the office role of this task"},
                                         {"lo": "ວາງໜ້າວຽກໄວ້ໃນເລນຂອງຫ້ອງການ", "en": "put the task in the lane of its office"},
-                                        node.sourceline, node_id, "warning"))
+                                        node.sourceline, node_id, "warning", code="bpmn.camunda_assignee_read_as"))
             doc.user_tasks[node_id] = UserTaskInfo(
                 id=node_id, name=(node.get("name") or "").strip(), lane=node_lane.get(node_id), form=_form_of(node),
                 candidate_groups=candidate_groups, assignee=assignee, line=node.sourceline, kind=tag,
@@ -386,8 +536,9 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
         elif tag == "timerEventDefinition" and executable:
             _check_timer(node, doc, problems)
         elif tag in EXPRESSION_TAGS and executable and (node.text or "").strip():
-            owner = node.getparent()
-            doc.expressions.append((owner.get("id"), "eval", node.text.strip(), node.sourceline))
+            owner = _owner(node)  # the flow of a condition, the activity of a loop (not its characteristics)
+            doc.expressions.append((owner.get("id") if owner is not None else None, "eval", node.text.strip(),
+                                    node.sourceline))
         elif tag == "script" and executable and (node.text or "").strip():
             owner = node.getparent()
             doc.expressions.append((owner.get("id"), "exec", node.text, node.sourceline))
@@ -416,17 +567,18 @@ def build_specs(docs: list[BpmnDocument], process_id: str, problems: list[Proble
                  "ໝາຍ Executable ທີ່ pool ຂອງຂະບວນການ",
                  "en": f"use one of: {', '.join(parser.get_process_ids())}" if parser.get_process_ids() else
                  "tick 'Executable' on the pool of the process"},
-            ))
+             code="bpmn.process_not_executable_process"))
             return None, None
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)
         return spec, subprocess_specs
     except ValidationException as exc:
-        problems.append(Problem(exc.file_name or (docs[0].file if docs else "service"), {"lo": f"ຂໍ້ຜິດພາດ BPMN: {_clean(exc)}", "en": f"BPMN error: {_clean(exc)}"},
-                                {"lo": "ແກ້ອົງປະກອບໃນ modeler", "en": "fix the element in the modeler"}, exc.line_number or None, exc.id or None))
+        if exc.id and any(p.element == exc.id and p.severity == "error" for p in problems):
+            return None, None  # the element already has its own finding, in the designer's words
+        problems.append(problem("bpmn.engine_error", exc.file_name or (docs[0].file if docs else "service"),
+                                exc.line_number or None, exc.id or None, detail=_clean(exc)))
     except Exception as exc:  # noqa: BLE001 - SpiffWorkflow raises many types on odd files
-        problems.append(Problem(docs[0].file if docs else "service", {"lo": f"ອ່ານ BPMN ບໍ່ໄດ້: {_clean(exc)}", "en": f"BPMN cannot be parsed: {_clean(exc)}"},
-                                {"lo": "ກວດອົງປະກອບທີ່ລະບຸໃນຂໍ້ຄວາມ", "en": "check the element named in the message"}))
+        problems.append(problem("bpmn.engine_error", docs[0].file if docs else "service", detail=_clean(exc)))
     return None, None
 
 

@@ -26,15 +26,15 @@ NATIONAL_ID_RE = re.compile(r"^[A-Z0-9]{6,20}$")
 
 def parse_form(doc, file: str, problems: list[Problem]) -> dict | None:
     if not isinstance(doc, dict):
-        problems.append(Problem(file, {"lo": "ໄຟລ໌ແບບຟອມຕ້ອງເປັນ mapping ທີ່ມີ id, title ແລະ fields", "en": "a form file must be a mapping with id, title and fields"}, line=1))
+        problems.append(Problem(file, {"lo": "ໄຟລ໌ແບບຟອມຕ້ອງເປັນ mapping ທີ່ມີ id, title ແລະ fields", "en": "a form file must be a mapping with id, title and fields"}, line=1, code="form.form_file_mapping_id"))
         return None
     form_id = doc.get("id")
     if not isinstance(form_id, str) or not NAME_RE.match(form_id):
-        problems.append(Problem(file, {"lo": f"ລະຫັດແບບຟອມ {form_id!r} ບໍ່ມີ ຫຼື ບໍ່ແມ່ນ [a-z0-9_]", "en": f"form id {form_id!r} is missing or not [a-z0-9_]"}, line=line_of(doc, "id")))
+        problems.append(Problem(file, {"lo": f"ລະຫັດແບບຟອມ {form_id!r} ບໍ່ມີ ຫຼື ບໍ່ແມ່ນ [a-z0-9_]", "en": f"form id {form_id!r} is missing or not [a-z0-9_]"}, line=line_of(doc, "id"), code="form.form_id_missing_not"))
     form = {"id": form_id, "title": check_text(doc.get("title"), file, line_of(doc, "title"), "title", problems)}
     raw_fields = doc.get("fields")
     if not isinstance(raw_fields, list) or not raw_fields:
-        problems.append(Problem(file, {"lo": "ແບບຟອມຕ້ອງມີລາຍການຊ່ອງຂໍ້ມູນ (fields) ຢ່າງໜ້ອຍໜຶ່ງ", "en": "a form needs a non-empty list of fields"}, line=line_of(doc, "fields")))
+        problems.append(Problem(file, {"lo": "ແບບຟອມຕ້ອງມີລາຍການຊ່ອງຂໍ້ມູນ (fields) ຢ່າງໜ້ອຍໜຶ່ງ", "en": "a form needs a non-empty list of fields"}, line=line_of(doc, "fields"), code="form.form_needs_non_empty"))
         raw_fields = []
     seen: set[str] = set()
     form["fields"] = []
@@ -48,14 +48,14 @@ def parse_form(doc, file: str, problems: list[Problem]) -> dict | None:
 def _parse_field(raw, file: str, problems: list[Problem], seen: set[str]) -> dict | None:
     line = line_of(raw)
     if not isinstance(raw, dict):
-        problems.append(Problem(file, {"lo": "ແຕ່ລະຊ່ອງຂໍ້ມູນຕ້ອງເປັນ mapping", "en": "each field must be a mapping"}, line=line))
+        problems.append(Problem(file, {"lo": "ແຕ່ລະຊ່ອງຂໍ້ມູນຕ້ອງເປັນ mapping", "en": "each field must be a mapping"}, line=line, code="form.each_field_mapping"))
         return None
     name = raw.get("name")
     if not isinstance(name, str) or not NAME_RE.match(name):
-        problems.append(Problem(file, {"lo": f"ຊື່ຊ່ອງຂໍ້ມູນ {name!r} ຕ້ອງເປັນແບບ [a-z][a-z0-9_]*", "en": f"field name {name!r} must match [a-z][a-z0-9_]*"}, line=line))
+        problems.append(Problem(file, {"lo": f"ຊື່ຊ່ອງຂໍ້ມູນ {name!r} ຕ້ອງເປັນແບບ [a-z][a-z0-9_]*", "en": f"field name {name!r} must match [a-z][a-z0-9_]*"}, line=line, code="form.field_name_match_z"))
         return None
     if name in seen:
-        problems.append(Problem(file, {"lo": f"ຊ່ອງຂໍ້ມູນ {name!r} ຖືກປະກາດສອງເທື່ອ", "en": f"field {name!r} is declared twice"}, line=line))
+        problems.append(Problem(file, {"lo": f"ຊ່ອງຂໍ້ມູນ {name!r} ຖືກປະກາດສອງເທື່ອ", "en": f"field {name!r} is declared twice"}, line=line, code="form.field_declared_twice"))
     seen.add(name)
     ftype = raw.get("type")
     if ftype not in FIELD_TYPES:
@@ -63,7 +63,7 @@ def _parse_field(raw, file: str, problems: list[Problem], seen: set[str]) -> dic
             file, {"lo": f"ຊ່ອງຂໍ້ມູນ {name!r} ມີປະເພດທີ່ບໍ່ຮູ້ຈັກ {ftype!r}", "en": f"field {name!r} has unknown type {ftype!r}"},
             {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(FIELD_TYPES)}", "en": f"use one of: {', '.join(FIELD_TYPES)}"},
             line_of(raw, "type"),
-        ))
+         code="form.field_has_unknown_type"))
         return None
     field = {
         "name": name,
@@ -76,14 +76,14 @@ def _parse_field(raw, file: str, problems: list[Problem], seen: set[str]) -> dic
     for key in ("min", "max", "max_length", "max_size_mb"):
         if raw.get(key) is not None:
             if not isinstance(raw[key], int | float) or isinstance(raw[key], bool):
-                problems.append(Problem(file, {"lo": f"{key} ຂອງຊ່ອງຂໍ້ມູນ {name!r} ຕ້ອງເປັນຕົວເລກ", "en": f"{key} of field {name!r} must be a number"}, line=line_of(raw, key)))
+                problems.append(Problem(file, {"lo": f"{key} ຂອງຊ່ອງຂໍ້ມູນ {name!r} ຕ້ອງເປັນຕົວເລກ", "en": f"{key} of field {name!r} must be a number"}, line=line_of(raw, key), code="form.field_number"))
             else:
                 field[key] = raw[key]
     if ftype == "choice":
         field["choices"] = []
         for choice in raw.get("choices") or []:
             if not isinstance(choice, dict) or "value" not in choice:
-                problems.append(Problem(file, {"lo": f"ຕົວເລືອກຂອງ {name!r} ຕ້ອງມີ value ແລະ label", "en": f"choice of {name!r} needs value and label"}, line=line_of(choice) or line))
+                problems.append(Problem(file, {"lo": f"ຕົວເລືອກຂອງ {name!r} ຕ້ອງມີ value ແລະ label", "en": f"choice of {name!r} needs value and label"}, line=line_of(choice) or line, code="form.choice_needs_value_label"))
                 continue
             field["choices"].append({
                 "value": str(choice["value"]),
@@ -91,11 +91,11 @@ def _parse_field(raw, file: str, problems: list[Problem], seen: set[str]) -> dic
             })
         if not field["choices"]:
             problems.append(Problem(file, {"lo": f"ຊ່ອງເລືອກ {name!r} ບໍ່ມີຕົວເລືອກ", "en": f"choice field {name!r} has no choices"},
-                                    {"lo": "ເພີ່ມລາຍການ choices:", "en": "add a choices: list"}, line))
+                                    {"lo": "ເພີ່ມລາຍການ choices:", "en": "add a choices: list"}, line, code="form.choice_field_has_no"))
     if raw.get("equals_fee") is not None:
         if ftype != "money" or not isinstance(raw["equals_fee"], bool):
             problems.append(Problem(file, f"equals_fee of field {name!r} must be true or false on a money field",
-                                    line=line_of(raw, "equals_fee")))
+                                    line=line_of(raw, "equals_fee"), code="form.equals_fee_field_true"))
         else:
             field["equals_fee"] = raw["equals_fee"]
     if ftype == "file":
@@ -103,7 +103,7 @@ def _parse_field(raw, file: str, problems: list[Problem], seen: set[str]) -> dic
         unknown = [a for a in accept if a not in FILE_KINDS]
         if unknown:
             problems.append(Problem(file, {"lo": f"ຊ່ອງຂໍ້ມູນ {name!r} ຮັບໄຟລ໌ປະເພດທີ່ບໍ່ຮູ້ຈັກ {', '.join(map(str, unknown))}", "en": f"field {name!r} accepts unknown file kinds {', '.join(map(str, unknown))}"},
-                                    {"lo": f"ໃຊ້ {', '.join(FILE_KINDS)}", "en": f"use {', '.join(FILE_KINDS)}"}, line_of(raw, "accept")))
+                                    {"lo": f"ໃຊ້ {', '.join(FILE_KINDS)}", "en": f"use {', '.join(FILE_KINDS)}"}, line_of(raw, "accept"), code="form.field_accepts_unknown_file"))
         field["accept"] = [a for a in accept if a in FILE_KINDS]
     return field
 

@@ -42,16 +42,19 @@ def _suggestion(element_id: str, tag: str) -> str:
     return f"{tag[:1].upper()}{tag[1:]}_{base}"[:60]
 
 
-def check_ids(docs, connectors: dict[str, str], problems: list[Problem]) -> None:
-    """Report duplicate, reserved and over-long ids of the service's documents.
+def check_ids(docs, connectors: dict[str, str], problems: list[Problem]) -> set[str]:
+    """Report duplicate, reserved and over-long ids of the service's documents; return the duplicated ids.
 
     `docs` are engine.catalogue.bpmn.BpmnDocument; `connectors` maps service task ids to their connector names
-    (engine.connectors reads the same attributes at run time).
+    (engine.connectors reads the same attributes at run time). Checks that look elements up by id skip the
+    returned ids: the duplicate finding is the one thing to say about them.
     """
     seen: dict[str, tuple[str, int | None]] = {}
+    duplicated: set[str] = set()
     for doc in docs:
         for element_id, tag, line in _process_elements(doc):
             if element_id in seen:
+                duplicated.add(element_id)
                 first_file, first_line = seen[element_id]
                 problems.append(problem("bpmn.duplicate_id", doc.file, line, element_id, id=element_id,
                                         first=first_file, first_line=first_line or "?", second=doc.file,
@@ -67,3 +70,4 @@ def check_ids(docs, connectors: dict[str, str], problems: list[Problem]) -> None
             if connector is not None and len(connector) > CONNECTOR_MAX:
                 problems.append(problem("bpmn.id_too_long", doc.file, line, element_id,
                                         what=f"{tag} connector", length=len(connector), limit=CONNECTOR_MAX))
+    return duplicated

@@ -28,6 +28,7 @@ MESSAGES: dict[str, dict] = {
     "bpmn.ignored": {
         "message": {"lo": "{what_lo} ({tag}) ຖືກຮັບໄວ້ເປັນເອກະສານ: ບໍ່ມີຜົນເມື່ອຂະບວນການເຮັດວຽກ",
                     "en": "{tag} ({what_en}) is kept as documentation: it is ignored when the process runs"},
+        "hint": {"lo": "{hint_lo}", "en": "{hint_en}"},
         "severity": "warning",
     },
     "bpmn.duplicate_id": {
@@ -91,16 +92,49 @@ MESSAGES: dict[str, dict] = {
         "severity": "warning",
     },
     "route.no_route": {
-        "message": {"lo": "ທາງແຍກ {gateway} ບໍ່ມີທາງສຳລັບການຕັດສິນ {field} = {value} ຂອງໜ້າວຽກ {task}",
-                    "en": "the gateway {gateway} has no route for the decision {field} = {value} of the task {task}"},
+        "message": {"lo": "ທາງແຍກ {gateway} ບໍ່ມີທາງສຳລັບ {field} = {value} ຂອງໜ້າວຽກ {task}",
+                    "en": "the gateway {gateway} has no route for {field} = {value} of the task {task}"},
         "hint": {"lo": "ເພີ່ມເສັ້ນທາງທີ່ມີເງື່ອນໄຂສຳລັບ {value} ຫຼື ເສັ້ນທາງຕັ້ງຕົ້ນ (default flow) ທີ່ທາງແຍກ",
                  "en": "add a flow with a condition for {value}, or mark one flow as the default flow of the gateway"},
+    },
+    "route.decision_unread": {
+        "message": {"lo": "ການຕັດສິນ ({values}) ຂອງໜ້າວຽກ {task} ບໍ່ມີເງື່ອນໄຂໃດອ່ານ ກ່ອນໜ້າວຽກຕໍ່ໄປ: ການສົ່ງຄືນ ຫຼື ປະຕິເສດ ຈະບໍ່ປ່ຽນຫຍັງ",
+                    "en": "no condition reads the decision ({values}) of the task {task} before the next task: a "
+                          "return or a reject there changes nothing"},
+        "hint": {"lo": "ວາງທາງແຍກຫຼັງໜ້າວຽກທີ່ມີເງື່ອນໄຂຕາມ decision, ຫຼື ໃຊ້ແບບຟອມທີ່ບໍ່ມີຊ່ອງ decision",
+                 "en": "put a gateway with conditions on decision after the task, or give it a form without a "
+                       "decision field"},
+        "severity": "warning",
     },
     "route.condition_fails": {
         "message": {"lo": "ເງື່ອນໄຂ {condition} ຂອງທາງແຍກ {gateway} ຜິດພາດເມື່ອ {field} = {value}: {reason}",
                     "en": "the condition {condition} at the gateway {gateway} fails when {field} = {value}: {reason}"},
         "hint": {"lo": "ແກ້ເງື່ອນໄຂໃຫ້ໃຊ້ຊ່ອງຂໍ້ມູນຂອງແບບຟອມ",
                  "en": "correct the condition so that it only uses fields of the form"},
+    },
+    "bpmn.engine_error": {
+        "message": {"lo": "ເຄື່ອງຈັກຂະບວນການອ່ານອົງປະກອບນີ້ບໍ່ໄດ້ ({detail})",
+                    "en": "the process engine cannot read this element ({detail})"},
+        "hint": {"lo": "ກວດອົງປະກອບນີ້ໃນ modeler ແລະ ທຽບກັບ docs/BPMN_SUPPORT.md",
+                 "en": "check this element in the modeler against docs/BPMN_SUPPORT.md"},
+    },
+    "bpmn.conditional_flow_from_activity": {
+        "message": {"lo": "ເສັ້ນທາງ {flow} ອອກຈາກ {activity} ມີເງື່ອນໄຂ: ແພລດຟອມເລືອກທາງທີ່ທາງແຍກເທົ່ານັ້ນ",
+                    "en": "the flow {flow} out of {activity} has a condition: the platform chooses paths at gateways "
+                          "only"},
+        "hint": {"lo": "ວາງທາງແຍກ (exclusive gateway) ຫຼັງ {activity} ແລະ ຍ້າຍເງື່ອນໄຂໄປໃສ່ເສັ້ນທາງຂອງມັນ",
+                 "en": "put an exclusive gateway after {activity} and move the conditions onto its flows"},
+    },
+    "bpmn.no_start": {
+        "message": {"lo": "{what} {activity} ບໍ່ມີເຫດການເລີ່ມຕົ້ນ", "en": "the {what} {activity} has no start event"},
+        "hint": {"lo": "ແຕ້ມເຫດການເລີ່ມຕົ້ນທຳມະດາ (none start event) ແລະ ເຊື່ອມມັນກັບໜ້າວຽກທຳອິດ",
+                 "en": "draw a plain (none) start event and connect it to the first task"},
+    },
+    "bpmn.dangling_flow": {
+        "message": {"lo": "ເສັ້ນທາງ {flow} ເຊື່ອມກັບ {ref} ເຊິ່ງບໍ່ມີໃນຂະບວນການ",
+                    "en": "the flow {flow} connects to {ref}, which is not an element of the process"},
+        "hint": {"lo": "ເຊື່ອມເສັ້ນທາງຄືນໃໝ່ ຫຼື ລຶບມັນໃນ modeler",
+                 "en": "reconnect the flow to an element, or delete it, in the modeler"},
     },
     "route.unassigned_task": {
         "message": {"lo": "ໜ້າວຽກ {task} ບໍ່ມີບົດບາດຫ້ອງການ: ຈະໄປຫາຫົວໜ້າຂອງສູນ",

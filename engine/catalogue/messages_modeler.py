@@ -70,6 +70,32 @@ MODELER_MESSAGES: dict[str, dict] = {
         "hint": {"lo": "ຂຽນ process: {first} (ລະຫັດຂອງ process, ບໍ່ແມ່ນຂອງ pool)",
                  "en": "write process: {first} (the id of the process, not of its pool)"},
     },
+    "expr.unknown_name": {
+        "message": {"lo": "{what} «{source}» ໃຊ້ {names} ເຊິ່ງບໍ່ມີແບບຟອມ, ສະຄຣິບ ຫຼື ຂໍ້ມູນໃດຂອງຂະບວນການໃຫ້ຄ່າ: "
+                          "ຂັ້ນຕອນນີ້ຈະຜິດພາດທຸກຄັ້ງ",
+                    "en": "the {what} «{source}» uses {names}, which no form field, script, data item or process "
+                          "variable provides: this step would fail every time"},
+        "hint": {"lo": "ແກ້ຊື່ໃຫ້ກົງກັບຊ່ອງຂໍ້ມູນຂອງແບບຟອມ, ຫຼື ກຳນົດຄ່າໃນໜ້າວຽກສະຄຣິບກ່ອນໜ້ານີ້; ຊື່ທີ່ມີ: {known}",
+                 "en": "correct the name to a form field, or set it in a script task before this point; "
+                       "names the process provides: {known}"},
+    },
+    "expr.loop_variable": {
+        "message": {"lo": "{what} «{source}» ໃຊ້ {names}, ເຊິ່ງມີພຽງໃນເງື່ອນໄຂສຳເລັດຂອງກິດຈະກຳ multi-instance",
+                    "en": "the {what} «{source}» uses {names}, which exists only in the completion condition of a "
+                          "multi-instance activity"},
+        "hint": {"lo": "ໃຊ້ຕົວນັບນີ້ໃນ completionCondition ຂອງ multi-instance ເທົ່ານັ້ນ, ຫຼື ເກັບຄ່າດ້ວຍໜ້າວຽກສະຄຣິບ",
+                 "en": "use the counter only in a multi-instance completionCondition, or keep the value with a "
+                       "script task"},
+    },
+    "mi.no_items": {
+        "message": {"lo": "ກິດຈະກຳ multi-instance «{name}» ບໍ່ມີຈຳນວນຮອບ ຫຼື ຊຸດຂໍ້ມູນເຂົ້າ{collection_lo}",
+                    "en": "the multi-instance activity «{name}» has no loop cardinality and no input "
+                          "collection{collection_en}"},
+        "hint": {"lo": "ຕັ້ງ loopCardinality (ເຊັ່ນ 3), ຫຼື loopDataInputRef ກັບ inputDataItem (ໃນ Camunda Modeler: "
+                       "Input collection ແລະ Input element)",
+                 "en": "set a loop cardinality (e.g. 3), or a loopDataInputRef with an inputDataItem (in Camunda "
+                       "Modeler: Input collection and Input element)"},
+    },
     "doc.kept": {
         "message": {"lo": "{what} «{name}» ຖືກເກັບໄວ້ເປັນເອກະສານ; ມັນບໍ່ເຮັດວຽກເມື່ອຂະບວນການແລ່ນ",
                     "en": "the {what} «{name}» is kept as documentation; it does nothing when the process runs"},

@@ -97,7 +97,7 @@ def check_text(value, file: str, line: int | None, what: str, problems: list[Pro
     """A bilingual text {lo, en}: both present, Lao in Lao script."""
     if not isinstance(value, dict):
         problems.append(Problem(file, {"lo": f"{what} ຕ້ອງເປັນ mapping ທີ່ມີ lo ແລະ en", "en": f"{what} must be a mapping with lo and en"},
-                                {"lo": "ຂຽນ {lo: …, en: …}", "en": "write {lo: …, en: …}"}, line))
+                                {"lo": "ຂຽນ {lo: …, en: …}", "en": "write {lo: …, en: …}"}, line, code="service.mapping_lo_en"))
         return {"lo": str(value or ""), "en": str(value or "")}
     out = {}
     for lang in ("lo", "en"):
@@ -105,11 +105,11 @@ def check_text(value, file: str, line: int | None, what: str, problems: list[Pro
         if not isinstance(text, str) or not text.strip():
             name = "Lao" if lang == "lo" else "English"
             problems.append(Problem(file, {"lo": f"ບໍ່ມີຂໍ້ຄວາມພາສາ{'ລາວ' if lang == 'lo' else 'ອັງກິດ'}ຂອງ {what}", "en": f"missing {name} text for {what}"},
-                                    {"lo": f"ເພີ່ມ {lang}: ໃຕ້ {what}", "en": f"add {lang}: under {what}"}, line))
+                                    {"lo": f"ເພີ່ມ {lang}: ໃຕ້ {what}", "en": f"add {lang}: under {what}"}, line, code="service.missing_text"))
             text = ""
         out[lang] = text.strip() if isinstance(text, str) else ""
     if out["lo"] and not any("\u0e80" <= ch <= "\u0eff" for ch in out["lo"]):
         problems.append(Problem(file, {"lo": f"ຂໍ້ຄວາມພາສາລາວຂອງ {what} ບໍ່ມີຕົວອັກສອນລາວ: «{out['lo']}»",
                                  "en": f"the Lao text of {what} has no Lao letters: «{out['lo']}»"},
-                                {"lo": "ຂຽນເປັນຕົວອັກສອນລາວ", "en": "write it in Lao script"}, line, severity="warning"))
+                                {"lo": "ຂຽນເປັນຕົວອັກສອນລາວ", "en": "write it in Lao script"}, line, severity="warning", code="service.lao_text_has_no"))
     return out

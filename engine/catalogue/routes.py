@@ -33,9 +33,10 @@ def _evaluate(environment, expression: str, data: dict):
         return _UNDECIDED
 
 
-def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem]) -> None:
+def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: set[str] = frozenset()) -> None:
     """Refuse decision values without a route. `tasks` is {bpmn id: {"form": form id, ...}} from cross_check,
-    `forms` is {form id: parsed form}."""
+    `forms` is {form id: parsed form}; `skip` holds ids used twice (already refused: which task and form an id
+    means is unknown, so no route is judged by it)."""
     from engine.sandbox import SandboxEnvironment
 
     environment = SandboxEnvironment()
@@ -47,15 +48,47 @@ def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem]) -> Non
             form = forms.get(task.get("form") or "")
             field = next((f for f in (form or {}).get("fields", []) if f.get("name") == "decision"
                           and f.get("choices")), None)
-            if field is None or task_id not in by_id:
+            if field is None or task_id not in by_id or task_id in skip:
                 continue
+            if not _decision_read(task_id, by_id, flows):
+                values = ", ".join(c["value"] for c in field["choices"])
+                name = (by_id[task_id].get("name") or "").strip()
+                problems.append(problem("route.decision_unread", doc.file, by_id[task_id].sourceline, task_id,
+                                        task=f"{task_id} ({name})" if name else task_id, values=values))
             for flow in flows:
                 if flow.get("sourceRef") != task_id:
                     continue
                 gateway = by_id.get(flow.get("targetRef"))
-                if gateway is None or gateway.tag not in GATEWAYS or gateway.get("default"):
+                if gateway is None or gateway.tag not in GATEWAYS or gateway.get("default") or \
+                        gateway.get("id") in skip:
                     continue
                 _check_gateway(doc, gateway, flows, task_id, by_id[task_id], form, field, environment, problems)
+
+
+HUMAN = {f"{{{BPMN_NS}}}{t}" for t in ("userTask", "manualTask", "task")}
+
+
+def _decision_read(task_id: str, by_id: dict, flows) -> bool:
+    """Whether a condition on the way from the task to the next person's task reads `decision` (a clerk's
+    return or reject would otherwise change nothing)."""
+    from engine.catalogue.names import free_names
+
+    seen, todo = set(), [task_id]
+    while todo:
+        source = todo.pop()
+        for flow in flows:
+            if flow.get("sourceRef") != source:
+                continue
+            condition = flow.find(f"{{{BPMN_NS}}}conditionExpression")
+            if condition is not None and "decision" in free_names((condition.text or "").strip()):
+                return True
+            target = flow.get("targetRef")
+            node = by_id.get(target)
+            if target in seen or node is None or node.tag in HUMAN:
+                continue
+            seen.add(target)
+            todo.append(target)
+    return False
 
 
 def _check_gateway(doc, gateway, flows, task_id, task_node, form, field, environment, problems) -> None:

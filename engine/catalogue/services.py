@@ -27,9 +27,9 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
     sid = doc.get("id")
     if sid != folder:
         problems.append(Problem(file, {"lo": f"ລະຫັດບໍລິການ {sid!r} ບໍ່ກົງກັບໂຟນເດີ {folder!r}", "en": f"service id {sid!r} differs from its folder {folder!r}"},
-                                {"lo": "ໃຫ້ລະຫັດ ແລະ ຊື່ໂຟນເດີຄືກັນ", "en": "make the id and the folder name the same"}, line_of(doc, "id")))
+                                {"lo": "ໃຫ້ລະຫັດ ແລະ ຊື່ໂຟນເດີຄືກັນ", "en": "make the id and the folder name the same"}, line_of(doc, "id"), code="service.service_id_differs_from"))
     if not isinstance(sid, str) or not ID_RE.match(sid or ""):
-        problems.append(Problem(file, {"lo": f"ລະຫັດບໍລິການ {sid!r} ຕ້ອງໃຊ້ພຽງ [a-z0-9_]", "en": f"service id {sid!r} must be [a-z0-9_]"}, line=line_of(doc, "id")))
+        problems.append(Problem(file, {"lo": f"ລະຫັດບໍລິການ {sid!r} ຕ້ອງໃຊ້ພຽງ [a-z0-9_]", "en": f"service id {sid!r} must be [a-z0-9_]"}, line=line_of(doc, "id"), code="service.service_id_z"))
         return None
     service = {
         "id": sid,
@@ -46,7 +46,7 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
     if service["sector"] not in SECTORS:
         problems.append(Problem(file, {"lo": f"ບໍ່ຮູ້ຈັກຂະແໜງ {service['sector']!r}", "en": f"unknown sector {service['sector']!r}"},
                                 {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(SECTORS)}", "en": f"use one of: {', '.join(SECTORS)}"},
-                                line_of(doc, "sector"), severity="warning"))
+                                line_of(doc, "sector"), severity="warning", code="service.unknown_sector"))
     for i, item in enumerate(doc.get("documents") or []):
         service["documents"].append(check_text(item, file, line_of(item) or line_of(doc, "documents"),
                                                f"document {i + 1}", problems))
@@ -54,37 +54,37 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
     amount = fee.get("amount", 0) if isinstance(fee, dict) else fee
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
         problems.append(Problem(file, {"lo": f"ຄ່າທຳນຽມ {amount!r} ຕ້ອງເປັນຈຳນວນກີບເຕັມ, 0 ຂຶ້ນໄປ", "en": f"fee amount {amount!r} must be a whole number of kip, 0 or more"},
-                                line=line_of(doc, "fee")))
+                                line=line_of(doc, "fee"), code="service.fee_amount_whole_number"))
         amount = 0
     currency = fee.get("currency", "LAK") if isinstance(fee, dict) else "LAK"
     service["fee"] = {"amount": amount, "currency": currency}
     days = doc.get("time_limit_days")
     if not isinstance(days, int) or isinstance(days, bool) or days < 0:
         problems.append(Problem(file, {"lo": f"time_limit_days {days!r} ຕ້ອງເປັນຈຳນວນວັນລັດຖະການເຕັມ", "en": f"time_limit_days {days!r} must be a whole number of working days"},
-                                line=line_of(doc, "time_limit_days")))
+                                line=line_of(doc, "time_limit_days"), code="service.time_limit_days_whole"))
         days = 0
     service["time_limit_days"] = days
     service["step_limits"] = {}
     limits = doc.get("step_limits") or {}
     if not isinstance(limits, dict):
         problems.append(Problem(file, "step_limits must map user task ids to working days",
-                                "write step_limits: {Task_Review: 3}", line_of(doc, "step_limits")))
+                                "write step_limits: {Task_Review: 3}", line_of(doc, "step_limits"), code="service.step_limits_map_user"))
         limits = {}
     for key, value in limits.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             problems.append(Problem(file, f"step_limits: {key}: {value!r} must be a whole number of working days",
-                                    line=line_of(limits, key), element=str(key)))
+                                    line=line_of(limits, key), element=str(key), code="service.step_limits_whole_number"))
             continue
         if days and value > days:
             problems.append(Problem(file, f"step_limits: {key}: {value} working days is more than the service's "
                                     f"time limit of {days}", "a step cannot take longer than the whole case",
-                                    line_of(limits, key), str(key)))
+                                    line_of(limits, key), str(key), code="service.step_limits_working_days"))
             continue
         service["step_limits"][str(key)] = value
     service["_step_lines"] = {str(k): line_of(limits, k) for k in limits}
     lanes = doc.get("lanes") or {}
     if not isinstance(lanes, dict):
-        problems.append(Problem(file, {"lo": "lanes ຕ້ອງຈັບຄູ່ລະຫັດເລນ BPMN ກັບບົດບາດຫ້ອງການ", "en": "lanes must map BPMN lane ids to office roles"}, line=line_of(doc, "lanes")))
+        problems.append(Problem(file, {"lo": "lanes ຕ້ອງຈັບຄູ່ລະຫັດເລນ BPMN ກັບບົດບາດຫ້ອງການ", "en": "lanes must map BPMN lane ids to office roles"}, line=line_of(doc, "lanes"), code="service.lanes_map_bpmn_lane"))
         lanes = {}
     service["lanes"] = {str(k): str(v) for k, v in lanes.items()}
     # task id -> form id, for modelers that cannot write a form on a task (Bizagi, Signavio, ADONIS, bpmn.io)
@@ -96,13 +96,13 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
         service["labels"][str(key)] = check_text(text, file, line_of(labels, key), f"label of {key}", problems)
     for item in doc.get("milestones") or []:
         if not isinstance(item, dict):
-            problems.append(Problem(file, {"lo": "ແຕ່ລະຂັ້ນຕອນຕ້ອງມີ id, elements ແລະ label", "en": "each milestone needs id, elements and label"}, line=line_of(doc, "milestones")))
+            problems.append(Problem(file, {"lo": "ແຕ່ລະຂັ້ນຕອນຕ້ອງມີ id, elements ແລະ label", "en": "each milestone needs id, elements and label"}, line=line_of(doc, "milestones"), code="service.each_milestone_needs_id"))
             continue
         mid = item.get("id")
         if mid not in MILESTONES:
             problems.append(Problem(file, {"lo": f"ບໍ່ຮູ້ຈັກຂັ້ນຕອນ {mid!r}", "en": f"unknown milestone {mid!r}"},
                                     {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(MILESTONES)}", "en": f"use one of: {', '.join(MILESTONES)}"},
-                                    line_of(item, "id")))
+                                    line_of(item, "id"), code="service.unknown_milestone"))
         elements = item.get("elements") or []
         service["milestones"].append({
             "id": mid, "elements": [str(e) for e in elements],
@@ -112,7 +112,7 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
     if not service["milestones"]:
         problems.append(Problem(file, {"lo": "ບໍ່ມີຂັ້ນຕອນທີ່ປະຊາຊົນເຫັນ", "en": "no public milestones"},
                                 {"lo": "ຂຽນຂັ້ນຕອນທີ່ປະຊາຊົນເຫັນ ໃຕ້ milestones:", "en": "list the steps the citizen sees under milestones:"},
-                                line=1))
+                                line=1, code="service.no_public_milestones"))
     return service
 
 
@@ -123,7 +123,7 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
     _choose_process(service, docs, file, problems)
     if service["application_form"] not in forms:
         problems.append(Problem(file, {"lo": f"ບໍ່ຮູ້ຈັກແບບຟອມຄຳຮ້ອງ {service['application_form']!r}", "en": f"unknown application form {service['application_form']!r}"},
-                                {"lo": f"ເພີ່ມ forms/{service['application_form']}.yaml", "en": f"add forms/{service['application_form']}.yaml"}, 1))
+                                {"lo": f"ເພີ່ມ forms/{service['application_form']}.yaml", "en": f"add forms/{service['application_form']}.yaml"}, 1, code="service.unknown_application_form"))
     lanes = {lid: lane for d in docs for lid, lane in d.lanes.items()}
     elements = {eid: el for d in docs for eid, el in d.elements.items()}
     lane_roles: dict[str, str] = {}
@@ -138,39 +138,41 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
             role = lane["name"]
         if role is None:
             problems.append(Problem(doc_file, {"lo": f"ເລນ {lane['name'] or lane_id!r} ບໍ່ມີບົດບາດຫ້ອງການ", "en": f"lane {lane['name'] or lane_id!r} has no office role"},
-                                    {"lo": f"ເພີ່ມ '{lane_id}: <role>' ໃຕ້ lanes: ໃນ service.yaml", "en": f"add '{lane_id}: <role>' under lanes: in service.yaml"}, lane["line"], lane_id))
+                                    {"lo": f"ເພີ່ມ '{lane_id}: <role>' ໃຕ້ lanes: ໃນ service.yaml", "en": f"add '{lane_id}: <role>' under lanes: in service.yaml"}, lane["line"], lane_id, code="service.lane_has_no_office"))
         elif role != APPLICANT and role not in roles:
             problems.append(Problem(file, {"lo": f"ບໍ່ຮູ້ຈັກບົດບາດຫ້ອງການ {role!r} ຂອງເລນ {lane_id}", "en": f"unknown office role {role!r} for lane {lane_id}"},
                                     {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(sorted(roles))}, {APPLICANT}", "en": f"use one of: {', '.join(sorted(roles))}, {APPLICANT}"},
                                     service["_lane_lines"].get(lane_id) or service["_lane_lines"].get(lane["name"]),
-                                    lane_id))
+                                    lane_id, code="service.unknown_office_role_lane"))
         else:
             lane_roles[lane_id] = role
     for key in service["lanes"]:
         if key not in lanes and key not in {lane["name"] for lane in lanes.values()}:
             problems.append(Problem(file, {"lo": f"lanes: {key!r} ບໍ່ແມ່ນເລນຂອງ BPMN", "en": f"lanes: {key!r} is not a lane of the BPMN"},
                                     {"lo": "ກວດລະຫັດເລນ", "en": "check the lane id"},
-                                    service["_lane_lines"].get(key)))
+                                    service["_lane_lines"].get(key), code="service.lanes_not_lane_bpmn"))
     tasks: dict[str, dict] = {}
     for d in docs:
         for tid, info in d.user_tasks.items():
             if tid in service["task_forms"]:
                 info.form = service["task_forms"][tid]
-            role = next((g for g in info.candidate_groups if g in roles or g == APPLICANT), None)
+            # the supervisor is the documented default of unrouted tasks: naming it routes the task there
+            role = next((g for g in info.candidate_groups if g in roles or g in (APPLICANT, SUPERVISOR)), None)
             if info.candidate_groups and role is None:
-                problems.append(Problem(d.file, {"lo": f"candidateGroups {', '.join(info.candidate_groups)} ບໍ່ແມ່ນບົດບາດຫ້ອງການທີ່ຮູ້ຈັກ", "en": f"candidateGroups {', '.join(info.candidate_groups)} name no known office role"},
-                                        {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(sorted(roles))}", "en": f"use one of: {', '.join(sorted(roles))}"}, info.line, tid))
+                problems.append(Problem(d.file, {"lo": f"candidateGroups {', '.join(info.candidate_groups)} ບໍ່ແມ່ນບົດບາດຫ້ອງການທີ່ຮູ້ຈັກ", "en": f"candidateGroups {', '.join(info.candidate_groups)} names no known office role"},
+                                        {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(sorted(roles))}, {SUPERVISOR}", "en": f"use one of: {', '.join(sorted(roles))}, {SUPERVISOR}"}, info.line, tid, code="service.candidategroups_names_no_known"))
             role = role or lane_roles.get(info.lane or "")
             kind = KIND_WORDS.get(info.kind, "task")
             kind_lo = "ໜ້າວຽກ"
             if role is None and info.lane is None:
                 role = SUPERVISOR
+            if role == SUPERVISOR and info.lane is None and not info.candidate_groups:
                 problems.append(Problem(
                     d.file, {"lo": f"{kind_lo} {info.name or tid!r} ບໍ່ຢູ່ໃນເລນໃດ ແລະ ບໍ່ມີ candidateGroups: ຈະໄປຫາກ່ອງວຽກຂອງຫົວໜ້າສູນ",
                              "en": f"{kind} {info.name or tid!r} is in no lane and has no candidateGroups: it goes to the "
                                    "inbox of the centre's supervisor"},
                     {"lo": "ວາງໜ້າວຽກໄວ້ໃນເລນຂອງຫ້ອງການຂອງມັນ", "en": "put the task in the lane of its office"},
-                    info.line, tid, "warning"))
+                    info.line, tid, "warning", code="service.no_lane_has_no"))
             form = info.form
             if not form and info.kind != "userTask":
                 form = CONFIRM_FORM_ID  # the clerk confirms the work is done
@@ -179,11 +181,11 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
                                                  "en": f"user task {info.name or tid!r} has no form"},
                                         {"lo": "ຕັ້ງ camunda:formKey (ຫຼື formJsonSchemaFilename) ເປັນລະຫັດແບບຟອມ, ຫຼື task_forms: ໃນ service.yaml",
                                          "en": "set camunda:formKey (or formJsonSchemaFilename) to a form id, or map it under "
-                                               "task_forms: in service.yaml"}, info.line, tid))
+                                               "task_forms: in service.yaml"}, info.line, tid, code="task.no_form"))
             elif form not in forms:
                 problems.append(Problem(d.file, {"lo": f"{kind_lo} {info.name or tid!r} ອ້າງເຖິງແບບຟອມທີ່ບໍ່ຮູ້ຈັກ {form!r}",
                                                  "en": f"{kind} {info.name or tid!r} names unknown form {form!r}"},
-                                        {"lo": f"ເພີ່ມ forms/{form}.yaml", "en": f"add forms/{form}.yaml"}, info.line, tid))
+                                        {"lo": f"ເພີ່ມ forms/{form}.yaml", "en": f"add forms/{form}.yaml"}, info.line, tid, code="service.names_unknown_form"))
             label = service["labels"].get(tid)
             if label is None and form in forms:
                 label = forms[form]["title"]
@@ -193,12 +195,12 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
         if key not in tasks:
             problems.append(Problem(file, f"step_limits: {key!r} is not a user task of the BPMN",
                                     f"use one of: {', '.join(sorted(tasks)) or '(none)'}",
-                                    service["_step_lines"].get(key), key))
+                                    service["_step_lines"].get(key), key, code="service.step_limits_not_user"))
     for milestone in service["milestones"]:
         for element in milestone["elements"]:
             if element not in elements:
                 problems.append(Problem(file, {"lo": f"ຂັ້ນຕອນ {milestone['id']} ອ້າງເຖິງອົງປະກອບ BPMN ທີ່ບໍ່ຮູ້ຈັກ {element!r}", "en": f"milestone {milestone['id']} names unknown BPMN element {element!r}"},
-                                        {"lo": "ໃຊ້ລະຫັດຂອງໜ້າວຽກ ຫຼື ເຫດການ", "en": "use the id of a task or event"}, milestone["_line"], element))
+                                        {"lo": "ໃຊ້ລະຫັດຂອງໜ້າວຽກ ຫຼື ເຫດການ", "en": "use the id of a task or event"}, milestone["_line"], element, code="service.milestone_names_unknown_bpmn"))
     return tasks
 
 

@@ -159,9 +159,11 @@ TABLE: tuple[Support, ...] = (
          "non-interrupting boundary event (timer, escalation)", tests=["timer_boundary_task", "embedded_subprocess"]),
     _row("timerEventDefinition", LIMITED, "Timers", "ນິຍາມໂມງຈັບເວລາ", "timer definition",
          _t("timeDuration, timeDate ຫຼື timeCycle ແບບ ISO 8601; ວັນທີທີ່ບໍ່ມີເຂດເວລາແມ່ນເວລາຂອງສູນ; "
-            "ກວດສອບຕອນອັບໂຫຼດ",
+            "ອ່ານ FEEL ຂອງ Camunda 8 (= duration(\"P7D\")) ເປັນຂໍ້ຄວາມ ISO; ກວດສອບຕອນອັບໂຫຼດ",
             "ISO 8601 timeDuration, timeDate or timeCycle; a date-time without an offset is the centre's local "
-            "time; the zone-id form 2027-01-15T09:00:00+07:00[Asia/Vientiane] is read; checked at upload"),
+            "time; the zone-id form 2027-01-15T09:00:00+07:00[Asia/Vientiane] is read; Camunda 8 FEEL literals "
+            "(= duration(\"P7D\"), = date and time(\"…\"), = \"PT1H\") are read as their ISO text; checked at "
+            "upload"),
          tests=["intermediate_timers", "cycle_timer"]),
     # ---- tasks --------------------------------------------------------------------------------------
     _row("userTask", SUPPORTED, "Tasks", "ໜ້າວຽກຜູ້ໃຊ້", "user task", tests=["human_tasks"]),
@@ -245,10 +247,36 @@ TABLE: tuple[Support, ...] = (
     _row("inputDataItem", SUPPORTED, "Loops", "ລາຍການຂໍ້ມູນເຂົ້າ", "input data item", tests=["mi_collection"]),
     _row("outputDataItem", SUPPORTED, "Loops", "ລາຍການຂໍ້ມູນອອກ", "output data item", tests=["mi_collection"]),
     _row("completionCondition", SUPPORTED, "Loops", "ເງື່ອນໄຂສຳເລັດ", "completion condition",
-         tests=["mi_completion_condition"]),
+         _t("ອ່ານຕົວນັບຂອງ Camunda 7 (nrOfInstances, nrOfActiveInstances, nrOfCompletedInstances, loopCounter ນັບຈາກ 0) "
+            "ແລະ Camunda 8 (numberOfInstances, numberOfActiveInstances, numberOfCompletedInstances, loopCounter ນັບຈາກ 1) "
+            "ໄດ້; ຕົວນັບເຫຼົ່ານີ້ໃຊ້ບໍ່ໄດ້ຢູ່ບ່ອນອື່ນ",
+            "reads the counters of Camunda 7 (nrOfInstances, nrOfActiveInstances, nrOfCompletedInstances, loopCounter "
+            "from 0) and Camunda 8 (numberOfInstances, numberOfActiveInstances, numberOfCompletedInstances, "
+            "loopCounter from 1); elsewhere they are refused"),
+         tests=["mi_completion_condition", "mi_vars_juel_parallel", "mi_vars_juel_sequential",
+                "mi_vars_feel_parallel", "mi_vars_feel_sequential"]),
     _row("loopCondition", SUPPORTED, "Loops", "ເງື່ອນໄຂວົນຊ້ຳ", "loop condition", tests=["standard_loop"]),
     _row("camunda:collection", LIMITED, "Extensions", "camunda:collection", "camunda:collection",
-         _t("ອ່ານໄດ້ພຽງເມື່ອມີ loopDataInputRef ນຳ", "read only together with a loopDataInputRef")),
+         _t("ອ່ານເປັນ loopDataInputRef (ແລະ camunda:elementVariable ເປັນ inputDataItem) ເມື່ອເປັນຊື່ຕົວປ່ຽນ",
+            "read as loopDataInputRef (and camunda:elementVariable as inputDataItem) when it names a variable"),
+         tests=["mi_camunda_collection"]),
+    _row("camunda:elementVariable", SUPPORTED, "Extensions", "camunda:elementVariable", "camunda:elementVariable",
+         tests=["mi_camunda_collection"]),
+    _row("zeebe:loopCharacteristics", LIMITED, "Extensions", "zeebe:loopCharacteristics",
+         "Camunda 8 multi-instance collection",
+         _t("inputCollection/inputElement ແລະ outputCollection/outputElement ອ່ານເປັນຊຸດຂໍ້ມູນມາດຕະຖານ ເມື່ອເປັນຊື່ຕົວປ່ຽນ",
+            "inputCollection/inputElement and outputCollection/outputElement are read as the standard collection "
+            "and items when they name variables"), tests=["mi_zeebe_collection"]),
+    _row("camunda:in", REFUSED, "Extensions", "camunda:in", "Camunda 7 call activity input mapping",
+         _t("ຂະບວນການທີ່ຖືກເອີ້ນເຫັນຂໍ້ມູນຂອງຄຳຮ້ອງທັງໝົດ ແລະ ສົ່ງກັບດ້ວຍຊື່ດຽວກັນ: ລຶບ camunda:in/out ແລະ ໃຊ້ຊື່ດຽວກັນ, "
+            "ຫຼື ໃຊ້ ioSpecification",
+            "the called process sees all the case data and gives it back under the same names: remove camunda:in/"
+            "out and use the same names in both processes, or an ioSpecification")),
+    _row("camunda:out", REFUSED, "Extensions", "camunda:out", "Camunda 7 call activity output mapping",
+         _t("ຂະບວນການທີ່ຖືກເອີ້ນເຫັນຂໍ້ມູນຂອງຄຳຮ້ອງທັງໝົດ ແລະ ສົ່ງກັບດ້ວຍຊື່ດຽວກັນ: ລຶບ camunda:in/out ແລະ ໃຊ້ຊື່ດຽວກັນ, "
+            "ຫຼື ໃຊ້ ioSpecification",
+            "the called process sees all the case data and gives it back under the same names: remove camunda:in/"
+            "out and use the same names in both processes, or an ioSpecification")),
     # ---- data ---------------------------------------------------------------------------------------
     _row("dataObject", SUPPORTED, "Data", "ວັດຖຸຂໍ້ມູນ", "data object", tests=["data_objects"]),
     _row("dataObjectReference", SUPPORTED, "Data", "ການອ້າງອີງວັດຖຸຂໍ້ມູນ", "data object reference",

@@ -35,6 +35,9 @@ _GUESSES = {
                     "the application form {value} is generated (name and phone)"),
     "milestones": ("ຂັ້ນຕອນທີ່ປະຊາຊົນເຫັນ ສະເໜີຈາກເສັ້ນທາງຫຼັກ: {value}",
                    "the public milestones are proposed from the main path: {value}"),
+    "application_field": ("ເງື່ອນໄຂ ຫຼື ສະຄຣິບອ່ານ {value} ເຊິ່ງບໍ່ມີໃຜໃຫ້ຄ່າ: ເພີ່ມເປັນຊ່ອງຂໍ້ມູນ ({type}) ຂອງແບບຟອມຄຳຮ້ອງ",
+                          "a condition or script reads {value}, which nothing sets: it is added to the application "
+                          "form as a {type} field"),
     "fee": ("ຄ່າທຳນຽມ 0 ກີບ ແລະ ກຳນົດເວລາ 15 ວັນລັດຖະການ: ໃສ່ຕົວເລກແທ້",
             "fee 0 kip and a time limit of 15 working days: put in the real figures"),
 }
@@ -213,6 +216,7 @@ def scaffold(bpmn_files: dict[str, bytes], roles: dict, forms: dict) -> Scaffold
                    {"name": "phone", "type": "phone", "required": True,
                     "label": {"lo": "ເບີໂທລະສັບ", "en": "Phone number"}}]}, allow_unicode=True, sort_keys=False)
     out.guesses.append(_guess("application", name, None, None, value=application_form))
+    _application_fields(out, application_form, docs, process, name)
     milestones = _milestones(process, doc)
     out.guesses.append(_guess("milestones", name, process_id, process.sourceline,
                               value=", ".join(f"{m['id']} ({', '.join(m['elements'])})" for m in milestones)))
@@ -224,14 +228,65 @@ def scaffold(bpmn_files: dict[str, bytes], roles: dict, forms: dict) -> Scaffold
     return out
 
 
+DATA_TAGS = ("inputDataItem", "outputDataItem", "dataObject", "dataObjectReference", "dataInput", "dataOutput",
+             "property")
+
+
+def _application_fields(out: Scaffold, form_id: str, docs, process, file: str) -> None:
+    """Names conditions read that no generated form, script or the runtime provides become application fields
+    (a number when compared with a number, yes/no when read as a truth value, else text), each a guess."""
+    from engine.catalogue.names import RUNTIME_NAMES, _sandbox_names, assigned_names, free_names
+
+    form = yaml.safe_load(out.forms[form_id])
+    provided = set(RUNTIME_NAMES) | {f["name"] for f in form["fields"]} | {"reason", "decision"}
+    for text in out.forms.values():
+        provided |= {f.get("name") for f in (yaml.safe_load(text) or {}).get("fields", []) if isinstance(f, dict)}
+    read: dict[str, str] = {}
+    for _name, doc in docs:
+        for node in doc.tree.getroot().iter():
+            if not isinstance(node.tag, str):
+                continue
+            local = node.tag.split("}", 1)[-1]
+            if local in DATA_TAGS:
+                provided |= {v for v in (node.get("id"), node.get("name"), node.get("resultVariable")) if v}
+            if not (node.text or "").strip():
+                continue
+            if local == "loopDataOutputRef":
+                provided.add(node.text.strip())
+            elif local == "script":
+                provided |= assigned_names(node.text)
+                for variable in free_names(node.text, "exec"):
+                    read.setdefault(variable, node.text)
+            elif local in ("conditionExpression", "completionCondition", "loopCondition", "loopCardinality"):
+                for variable in free_names(node.text.strip()):
+                    read.setdefault(variable, node.text.strip())
+    for variable, text in sorted(read.items()):
+        if variable in provided or variable in _sandbox_names() or variable.startswith("_"):
+            continue
+        number = re.search(rf"\b{variable}\b\s*[<>]=?\s*-?[\d(]|[\d)]\s*[<>]=?\s*\b{variable}\b|\b{variable}\b\s*[-+*/]", text)
+        string = re.search(rf"\b{variable}\b\s*[!=]=\s*['\"]|\b{variable}\b\s+in\s+[\[(]\s*(None|['\"])", text)
+        kind = "number" if number else "text" if string else "yes_no"
+        field = {"name": variable, "type": kind, "required": kind != "yes_no",
+                 "label": {"lo": variable, "en": variable}}
+        if kind == "text":
+            field["max_length"] = 200
+        form["fields"].append(field)
+        out.guesses.append(_guess("application_field", file, None, None, value=variable, type=kind))
+    out.forms[form_id] = yaml.safe_dump(form, allow_unicode=True, sort_keys=False)
+
+
 def _milestones(process, doc) -> list[dict]:
     path = _main_path(process)
     kinds = {eid: el["tag"] for eid, el in doc.elements.items() if el["process"] == process.get("id")}
     starts = [e for e in path if kinds.get(e) == "startEvent"][:1]
     tasks = [e for e in path if kinds.get(e) == "userTask"][:1]
     ends = [e for e in path if kinds.get(e) == "endEvent"][-1:]
+    # only the process's own end events end a case; an error end is never a completion
+    top = {c.get("id") for c in process if isinstance(c.tag, str) and c.tag == f"{{{BPMN_NS}}}endEvent"
+           and c.find(f"{{{BPMN_NS}}}errorEventDefinition") is None}
+    ends = [e for e in ends if e in top]
     other_ends = [eid for eid, el in doc.elements.items() if el["tag"] == "endEvent" and eid not in ends
-                  and el["process"] == process.get("id")]
+                  and el["process"] == process.get("id") and eid in top]
     rejected = [e for e in other_ends if REFUSAL_WORDS.search(doc.elements[e]["name"] or e)]
     completed = ends + [e for e in other_ends if e not in rejected]
     labels = {"received": ("ໄດ້ຮັບຄຳຮ້ອງແລ້ວ", "Received"), "in_review": ("ກຳລັງພິຈາລະນາ", "Under review"),

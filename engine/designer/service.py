@@ -21,7 +21,7 @@ from engine.db import db
 from engine.designer.scaffold import GENERATED_HEADER, propose_service
 from engine.designer.upload import MAX_BPMN_BYTES, Upload, UploadRejected, collect
 from engine.designer.validate import Report, validate
-from engine.errors import Conflict, DomainError, Forbidden, NotFound
+from engine.errors import MESSAGES, Conflict, DomainError, Forbidden, NotFound
 from engine.models import Application, Centre, CentreService, Service, ServiceVersion
 from engine.models.application import CLOSED_STATUSES
 from engine.models.designer import DRAFT, PUBLISHED, DesignerDraft
@@ -47,6 +47,45 @@ class DraftPublished(DomainError):
         return (f"ຮ່າງນີ້ຖືກເຜີຍແຜ່ແລ້ວເປັນສະບັບ {version}, ແກ້ໄຂບໍ່ໄດ້: ອັບໂຫຼດຮ່າງໃໝ່ເພື່ອປ່ຽນແປງ" if locale == "lo"
                 else f"This draft was already published as version {version} and cannot change: "
                      "upload a new draft to make a change")
+
+
+MESSAGES.setdefault("dry_run_failed", (
+    "ບໍ່ສາມາດເຜີຍແຜ່ໄດ້: ການທົດລອງແລ່ນຕາມເສັ້ນທາງຕັ້ງຕົ້ນບໍ່ຮອດຈຸດສິ້ນສຸດ ({detail}). ແກ້ຂະບວນການ ແລ້ວທົດລອງແລ່ນອີກຄັ້ງ",
+    "Cannot publish: the dry run along the default path does not reach an end ({detail}). Correct the process "
+    "and dry-run it again",
+))
+# outcomes of the default-path dry run that block publishing: a step raised, or nothing can move the case
+BLOCKING_OUTCOMES = {"error": ("ຂັ້ນຕອນໜຶ່ງຜິດພາດ", "a step failed"),
+                     "waiting": ("ບໍ່ມີໜ້າວຽກ ຫຼື ໂມງຈັບເວລາໃດທີ່ຈະພາຄຳຮ້ອງໄປຕໍ່", "no task or timer can move the case on"),
+                     "stuck": ("ຄຳຮ້ອງຄ້າງຢູ່", "the case is stuck")}
+
+
+class DryRunFailed(DomainError):
+    """Publishing refused: the dry run along the default path (engine.designer.dryrun) ended in an error or
+    with nothing able to move the case. `detail` is the dry run's own message."""
+
+    code, status = "dry_run_failed", 422
+
+    def __init__(self, outcome: str, error: str | None):
+        lo, en = BLOCKING_OUTCOMES.get(outcome, (outcome, outcome))
+        self.outcome, self.error = outcome, error
+        super().__init__(detail=error or en)
+        self.params_lo = {"detail": error or lo}
+
+    def message(self, locale: str = "lo") -> str:
+        if locale == "lo":
+            return MESSAGES["dry_run_failed"][0].format(**self.params_lo)
+        return super().message(locale)
+
+
+def check_dry_run(bundle) -> None:
+    """Run the bundle's process along the default path (the settling choice at each decision, sample answers,
+    timers fired) through the runtime's own steps; raise DryRunFailed when it cannot reach an end."""
+    from engine.designer import dryrun
+
+    result = dryrun.run(bundle.definition, bundle.bpmn)
+    if result.outcome in BLOCKING_OUTCOMES:
+        raise DryRunFailed(result.outcome, result.error)
 
 
 def _require_designer(actor: Actor) -> None:
@@ -192,6 +231,7 @@ def publish_draft(draft_id: int, actor: Actor, centre_ids: list[str] | None = No
     report = revalidate(draft)
     if not report.ok:
         raise DraftInvalid()
+    check_dry_run(report.bundle)  # the same dry run the designer runs: an accepted process must reach an end
     skipped = []
     try:
         version, created = publish_service(report.bundle, actor)

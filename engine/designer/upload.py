@@ -169,13 +169,13 @@ def _place(upload: Upload, path: str, data: bytes) -> None:
         else:
             upload.notes.append(Problem(path, {"lo": "ບໍ່ໄດ້ອ່ານໄຟລ໌ນີ້", "en": "file ignored"},
                                         {"lo": "ອ່ານສະເພາະ service.yaml, *.bpmn ແລະ forms/*.yaml", "en": "only service.yaml, *.bpmn and forms/*.yaml are read"},
-                                        severity="warning"))
+                                        severity="warning", code="upload.file_ignored"))
     elif len(parts) == 2 and parts[0] == "forms" and lower.endswith((".yaml", ".yml")):
         upload.forms[name.rsplit(".", 1)[0] + ".yaml"] = data
     else:
         upload.notes.append(Problem(path, {"lo": "ບໍ່ໄດ້ອ່ານໄຟລ໌ນີ້", "en": "file ignored"},
                                         {"lo": "ອ່ານສະເພາະ service.yaml, *.bpmn ແລະ forms/*.yaml", "en": "only service.yaml, *.bpmn and forms/*.yaml are read"},
-                                    severity="warning"))
+                                    severity="warning", code="upload.file_ignored"))
 
 
 def collect(files: list[tuple[str, bytes]], max_bytes: int = MAX_BPMN_BYTES) -> Upload:

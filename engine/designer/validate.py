@@ -96,21 +96,21 @@ def validate(upload: Upload) -> Report:
             text = data.decode("utf-8")
             form = parse_form(load_yaml(text), frel, problems)
         except UnicodeDecodeError:
-            problems.append(Problem(frel, {"lo": "ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "not UTF-8 text"}, {"lo": "ບັນທຶກໄຟລ໌ເປັນ UTF-8", "en": "save the file as UTF-8"}))
+            problems.append(Problem(frel, {"lo": "ບໍ່ແມ່ນຂໍ້ຄວາມ UTF-8 (not UTF-8)", "en": "not UTF-8 text"}, {"lo": "ບັນທຶກໄຟລ໌ເປັນ UTF-8", "en": "save the file as UTF-8"}, code="upload.not_utf_text"))
             continue
         except YamlError as exc:
-            problems.append(Problem(frel, str(exc), {"lo": "ກວດການຍະຫໍ້ໜ້າ ແລະ ເຄື່ອງໝາຍວົງຢືມ", "en": "check indentation and quotes"}, exc.line))
+            problems.append(Problem(frel, {"lo": f"YAML ບໍ່ຖືກຕ້ອງ: {exc}", "en": str(exc)}, {"lo": "ກວດການຍະຫໍ້ໜ້າ ແລະ ເຄື່ອງໝາຍວົງຢືມ", "en": "check indentation and quotes"}, exc.line, code="yaml.invalid"))
             continue
         if form and form["id"]:
             stem = fname.rsplit(".", 1)[0]
             if form["id"] != stem:
                 problems.append(Problem(frel, {"lo": f"ລະຫັດແບບຟອມ {form['id']!r} ບໍ່ກົງກັບຊື່ໄຟລ໌ {stem!r}", "en": f"form id {form['id']!r} differs from the file name {stem!r}"},
-                                        {"lo": "ຕັ້ງຊື່ໄຟລ໌ເປັນ <form_id>.yaml", "en": "name the file <form_id>.yaml"}, 1))
+                                        {"lo": "ຕັ້ງຊື່ໄຟລ໌ເປັນ <form_id>.yaml", "en": "name the file <form_id>.yaml"}, 1, code="upload.form_id_differs_from"))
             published = forms.get(form["id"])
             if published is not None and published != form:
                 problems.append(Problem(frel, {"lo": f"ແບບຟອມ {form['id']!r} ແຕກຕ່າງຈາກແບບຟອມທີ່ເຜີຍແຜ່ແລ້ວຂອງລະຫັດດຽວກັນ", "en": f"form {form['id']!r} differs from the published form of that id"},
                                         {"lo": "ສະເພາະບໍລິການນີ້ໃຊ້ແບບຟອມທີ່ອັບໂຫລດ; ບໍລິການອື່ນໃຊ້ແບບຟອມເດີມ", "en": "only this service uses the uploaded form; other services keep theirs"},
-                                        1, severity="warning"))
+                                        1, severity="warning", code="upload.form_differs_from_published"))
             forms[form["id"]] = form
             report.forms[form["id"]] = form
             report.form_texts[form["id"]] = text

@@ -28,6 +28,7 @@ JUEL = r"""
       | "empty" unary                       -> empty
       | value
 ?value: atom
+      | value "." NAME "(" [expr ("," expr)*] ")"  -> method
       | value "." NAME                      -> member
       | value "[" expr "]"                  -> index
 ?atom: NAME                                 -> name
@@ -82,10 +83,14 @@ FEEL = r"""
      | "false"                              -> false
      | "null"                               -> null
      | "not" "(" expr ")"                   -> not_
+     | FUNCTION "(" [expr ("," expr)*] ")"  -> call
      | list
      | "(" expr ")"
 
 list: "[" [sum ("," sum)*] "]"
+
+// the built-in functions the platform translates; a name followed by `(` (names with spaces included)
+FUNCTION.2: /(string length|upper case|lower case|contains|starts with|ends with|count|sum|min|max|abs)(?=\s*\()/
 
 ?tests: range
      | list                                 -> in_list

@@ -164,6 +164,8 @@ class _Emit(Transformer):
         name = str(items[0])
         if keyword.iskeyword(name):
             raise UnsupportedExpression(self.language, "", (f"ຊື່ {name} (ຄຳສະຫງວນ)", f"the name {name} (a reserved word)"))
+        if self.language == FEEL_LANG and name == "loopCounter":
+            return "(loopCounter + 1)"  # Camunda 8 counts instances from 1; the engine gives Camunda 7's 0-based
         return name
 
     def number(self, items):
@@ -194,6 +196,48 @@ class _Emit(Transformer):
 
     def index(self, items):
         return f"{items[0]}[{items[1]}]"
+
+    # JUEL method calls on values (Java's String and Collection methods a condition uses)
+    _METHODS = {"equals": 1, "isEmpty": 0, "size": 0, "length": 0, "contains": 1, "startsWith": 1,
+                "endsWith": 1, "toUpperCase": 0, "toLowerCase": 0, "equalsIgnoreCase": 1}
+
+    def method(self, items):
+        target, name, args = items[0], str(items[1]), [a for a in items[2:] if a is not None]
+        if self._METHODS.get(name) != len(args):
+            raise UnsupportedExpression(self.language, "", (
+                f"ການເອີ້ນໃຊ້ຟັງຊັນ ຫຼື ເມທອດ ອື່ນນອກຈາກ {', '.join(self._METHODS)} ({name}())",
+                f"function and method calls other than {', '.join(self._METHODS)} ({name}())"))
+        arg = args[0] if args else None
+        return {
+            "equals": f"({target} == {arg})",
+            "equalsIgnoreCase": f"(str({target}).lower() == str({arg}).lower())",
+            "isEmpty": f"(len({target}) == 0)",
+            "size": f"len({target})",
+            "length": f"len({target})",
+            "contains": f"({arg} in {target})",
+            "startsWith": f"str({target}).startswith({arg})",
+            "endsWith": f"str({target}).endswith({arg})",
+            "toUpperCase": f"str({target}).upper()",
+            "toLowerCase": f"str({target}).lower()",
+        }[name]
+
+    # FEEL built-in functions
+    _FUNCTIONS = {"string length": (1, "len({0})"), "upper case": (1, "str({0}).upper()"),
+                  "lower case": (1, "str({0}).lower()"), "contains": (2, "({1} in str({0}))"),
+                  "starts with": (2, "str({0}).startswith({1})"), "ends with": (2, "str({0}).endswith({1})"),
+                  "count": (1, "len({0})"), "sum": (1, "sum({0})"), "abs": (1, "abs({0})")}
+
+    def call(self, items):
+        name, args = " ".join(str(items[0]).split()), [a for a in items[1:] if a is not None]
+        if name in ("min", "max"):
+            if not args:
+                raise UnsupportedExpression(self.language, "", (f"ຟັງຊັນ {name}()", f"{name}() without arguments"))
+            return f"{name}({', '.join(args)})"
+        arity, template = self._FUNCTIONS[name]
+        if len(args) != arity:
+            raise UnsupportedExpression(self.language, "", (f"ຟັງຊັນ {name}() ທີ່ມີ {len(args)} ຄ່າ",
+                                                            f"{name}() with {len(args)} arguments"))
+        return "(" + template.format(*args) + ")"
 
     def list(self, items):
         return "[" + ", ".join(i for i in items if i is not None) + "]"

@@ -57,9 +57,30 @@ def label(task_spec) -> str:
     return f"«{name}» ({ident})" if name and name != ident else ident
 
 
+# Python's wording of the usual failures of a condition or script, in a designer's and a clerk's words
+_PYTHON_WORDS = (
+    (re.compile(r"\bNameError: name '([^']+)' is not defined"), r"the case data has no value named \1"),
+    (re.compile(r"\bKeyError: '([^']+)'"), r"the case data has no key \1"),
+    (re.compile(r"\bZeroDivisionError: (?:integer |float )?division(?: or modulo)? by zero"), "a division by zero"),
+    (re.compile(r"\bTypeError: '([<>]=?)' not supported between instances of '(\w+)' and '(\w+)'"),
+     r"a \2 value cannot be compared with a \3 value (\1)"),
+    (re.compile(r"\bTypeError: unsupported operand type\(s\) for ([^:]+): '(\w+)' and '(\w+)'"),
+     r"\1 cannot be used on a \2 value and a \3 value"),
+    (re.compile(r"\b[A-Z]\w*(?:Error|Exception): "), ""),
+)
+
+
+def plain_words(text: str) -> str:
+    """`text` without Python exception names: NameError, KeyError and the like said in plain words."""
+    for pattern, words in _PYTHON_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
 def clean(text: str) -> str:
-    """A message without Python reprs, doubled punctuation or a trailing '. ' from SpiffWorkflow's notes."""
-    text = _REPR.sub("", str(text or ""))
+    """A message without Python reprs, exception names, doubled punctuation or a trailing '. ' from
+    SpiffWorkflow's notes."""
+    text = plain_words(_REPR.sub("", str(text or "")))
     text = re.sub(r"\s*\.\s*(\.\s*)+", ". ", text)
     text = re.sub(r"\s{2,}", " ", text).strip()
     return text.rstrip(". ").strip() or "error"
@@ -97,4 +118,4 @@ def explain(exc: BaseException) -> str:
     if isinstance(exc, DomainError):
         return exc.message("en")
     text = clean(str(exc)) if str(exc) else ""
-    return text if text and text != "error" else type(exc).__name__
+    return text if text and text != "error" else "an unexpected error in the process engine"

@@ -5,7 +5,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask, SequentialMultiInstanceTask
 
 from engine.catalogue.bpmn import specs_from_xml
 from engine.db import db
@@ -68,11 +68,30 @@ def wire(spec, subprocess_specs: dict):
     """
     for process in [spec, *subprocess_specs.values()]:
         for task_spec in list(process.task_specs.values()):
+            if isinstance(task_spec, SequentialMultiInstanceTask):
+                _keep_item_in_instance(task_spec)
             if isinstance(task_spec, LoopTask):
                 child = process.task_specs.get(task_spec.task_spec)
                 if child is not None and not child.completed_event.is_connected(task_spec.merge_child):
                     child.completed_event.connect(task_spec.merge_child)
     return spec, subprocess_specs
+
+
+def _keep_item_in_instance(task_spec) -> None:
+    """A sequential multi-instance with an input item and no output item merges each finished instance's data,
+    its input item included, into the activity; SpiffWorkflow then refuses to create the next instance
+    ("Multiinstance input item … already exists") and the case is stuck after the first. The item belongs to
+    its instance: it is dropped from the finished instance's data before the merge. Idempotent per spec."""
+    if task_spec.input_item is None or task_spec.output_item is not None or "merge_child" in vars(task_spec):
+        return
+    original = type(task_spec).merge_child.__get__(task_spec)
+    key = task_spec.input_item.bpmn_id
+
+    def merge_child(workflow, child):
+        child.data.pop(key, None)
+        original(workflow, child)
+
+    task_spec.merge_child = merge_child
 
 
 def clear() -> None:

@@ -31,14 +31,36 @@ def run(workflow, reached: list[str]) -> None:
     SpiffWorkflow ends its pass with a timer refresh, which may make an engine task ready (a cycle timer whose
     last repetition fired completes one refresh later): the pass is repeated until only people's tasks and
     waiting events are left. Raises SpiffWorkflowException when a gateway, script or condition fails (callers
-    decide what that means)."""
+    decide what that means); any other error inside the engine (a cardinality that is no whole number, a
+    collection that is no list) is raised as one too, naming the task it happened in, so that no caller answers
+    it with a 500."""
     record = _completed(reached)
-    workflow.do_engine_steps(did_complete_task=record)
-    for _ in range(SETTLE_ROUNDS):
-        workflow.refresh_timers()
-        if not any(not t.task_spec.manual for t in workflow.get_tasks(state=TaskState.READY)):
-            return
+    try:
         workflow.do_engine_steps(did_complete_task=record)
+        for _ in range(SETTLE_ROUNDS):
+            workflow.refresh_timers()
+            if not any(not t.task_spec.manual for t in workflow.get_tasks(state=TaskState.READY)):
+                return
+            workflow.do_engine_steps(did_complete_task=record)
+    except SpiffWorkflowException:
+        raise
+    except Exception as exc:  # noqa: BLE001 - SpiffWorkflow lets Python errors of specs escape as they are
+        raise as_engine_error(exc) from exc
+
+
+def as_engine_error(exc: Exception) -> SpiffWorkflowException:
+    """A WorkflowTaskException for a Python error raised inside SpiffWorkflow, with the task it was raised for
+    (the innermost `my_task` of the traceback) when there is one."""
+    from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+
+    task, tb = None, exc.__traceback__
+    while tb is not None:
+        candidate = tb.tb_frame.f_locals.get("my_task")
+        if getattr(candidate, "task_spec", None) is not None:
+            task = candidate
+        tb = tb.tb_next
+    return WorkflowTaskException(failures.clean(str(exc)) if str(exc) else "an unexpected error in the process engine",
+                                 task=task, exception=exc)
 
 
 def complete(workflow, task, answers: dict, reached: list[str]) -> None:
@@ -48,7 +70,12 @@ def complete(workflow, task, answers: dict, reached: list[str]) -> None:
     task.data.update(answers)
     reached.append(readmodel.bpmn_id(task))
     try:
-        task.run()  # may evaluate a loop's completion condition
+        try:
+            task.run()  # may evaluate a loop's completion condition
+        except SpiffWorkflowException:
+            raise
+        except Exception as exc:  # noqa: BLE001 - as in run()
+            raise as_engine_error(exc) from exc
         run(workflow, reached)
     except SpiffWorkflowException as exc:
         raise failures.describe(exc) from exc

@@ -289,10 +289,10 @@ class SandboxScriptEngine(PythonScriptEngine):
             raise
 
     def evaluate(self, task, expression, external_context=None):
-        return self._wrap(super().evaluate, task, expression, external_context)
+        return self._wrap(super().evaluate, task, expression, _with_loop_variables(task, external_context))
 
     def execute(self, task, script, external_context=None):
-        return self._wrap(super().execute, task, script, external_context)
+        return self._wrap(super().execute, task, script, _with_loop_variables(task, external_context))
 
     def get_error_line_number_and_content(self, script, err):
         if isinstance(err, ScriptError):
@@ -301,6 +301,53 @@ class SandboxScriptEngine(PythonScriptEngine):
                 return err.line, lines[err.line - 1]
             return 0, ""
         return super().get_error_line_number_and_content(script, err)
+
+
+# Camunda 7 and Camunda 8 (Zeebe) name the counters of a multi-instance activity differently; both are given.
+# FEEL's 1-based `loopCounter` is translated to `(loopCounter + 1)` by engine.expressions.
+MI_VARIABLES = ("nrOfInstances", "nrOfActiveInstances", "nrOfCompletedInstances", "loopCounter",
+                "numberOfInstances", "numberOfActiveInstances", "numberOfCompletedInstances")
+
+
+def loop_variables(task) -> dict | None:
+    """The multi-instance built-ins of one instance of a multi-instance activity, or None for any other task.
+
+    `task` is a SpiffWorkflow task; SpiffWorkflow evaluates a completion condition on the instance that just
+    completed, whose parent is the multi-instance task. Returns {name: int}: instances (created, plus those a
+    sequential activity has still to create), active (created and not finished, the evaluated one excluded once
+    it is finished), completed (merged into the parent) and loopCounter (0-based position of this instance).
+    Task data of the same name wins (engine.sandbox evaluates task data over these).
+    """
+    from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (
+        MultiInstanceTask,
+        SequentialMultiInstanceTask,
+    )
+    from SpiffWorkflow.util.task import TaskState
+
+    parent = getattr(task, "parent", None)
+    spec = getattr(parent, "task_spec", None)
+    if not isinstance(spec, MultiInstanceTask) or task.task_spec.name != spec.task_spec:
+        return None
+    instances = list(spec._instances(parent))
+    completed = len(parent.internal_data.get("merged", []))
+    if isinstance(spec, SequentialMultiInstanceTask):
+        cardinality = parent.internal_data.get("cardinality")
+        total = cardinality if cardinality is not None else \
+            len(instances) + len(parent.internal_data.get("remaining", []))
+    else:
+        total = len(instances)
+    active = sum(1 for child in instances if not child.has_state(TaskState.FINISHED_MASK))
+    counter = next((i for i, child in enumerate(instances) if child is task), 0)
+    return {"nrOfInstances": total, "nrOfActiveInstances": active, "nrOfCompletedInstances": completed,
+            "numberOfInstances": total, "numberOfActiveInstances": active, "numberOfCompletedInstances": completed,
+            "loopCounter": counter}
+
+
+def _with_loop_variables(task, external_context):
+    values = loop_variables(task)
+    if not values:
+        return external_context
+    return {**values, **(external_context or {})}
 
 
 def create_script_engine(limits: SandboxLimits | None = None, extra_globals: dict | None = None):

@@ -84,6 +84,7 @@ def test_failing_script_after_a_clerk_fails_the_command_whole(conf):
     assert snapshot(case) == before
     en = failed.message("en")
     assert "«Compute the ratio» (Script_Ratio)" in en and "division by zero" in en, en
+    assert not re.search(r"\b[A-Z]\w*(Error|Exception)\b", en), en  # no Python exception name for a clerk
     assert "«Compute the ratio» (Script_Ratio)" in failed.message("lo")
     assert not REPR.search(en)
     case.complete("Task_Score", {"score": 5})

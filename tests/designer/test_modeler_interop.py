@@ -100,7 +100,7 @@ def test_every_mistake_is_reported_at_its_element(app):
     assert "unknown form 'no_such_form'" in found[("Task_Check", "error")]
     assert "has no form" in found[("Task_Review", "error")]
     assert "unsupported element complexGateway" in found[("Gateway_Complex", "error")]
-    assert "without cardinality" in found[("Task_Sign", "error")]
+    assert "no loop cardinality" in found[("Task_Sign", "error")]
     assert "several start events" in found[("Sub_Inspect", "error")]
     assert "unknown BPMN element" in found[("EndEvent_Missing", "error")]
     # the non-executable partner pool is documentation: a warning naming it; what it holds is never an error

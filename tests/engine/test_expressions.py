@@ -174,6 +174,41 @@ def test_feel_precedence(text, data, expected):
     assert run(text, **data) == expected
 
 
+# ---- functions and methods the platform translates (issue 13) ---------------------------------------------
+
+@pytest.mark.parametrize("text, data, expected", [
+    ('= string length(name) > 3', {"name": "ສົມຊາຍ"}, True),
+    ('= string length(name) > 3', {"name": "abc"}, False),
+    ('= upper case(code) = "AB"', {"code": "ab"}, True),
+    ('= lower case(code) = "ab"', {"code": "AB"}, True),
+    ('= contains(decision, "rej")', {"decision": "reject"}, True),
+    ('= contains(decision, "rej")', {"decision": "approve"}, False),
+    ('= not(contains(decision, "rej"))', {"decision": "approve"}, True),
+    ('= starts with(code, "LA")', {"code": "LA-1"}, True),
+    ('= ends with(code, "-1")', {"code": "LA-2"}, False),
+    ("= count(votes) >= 2", {"votes": ["yes", "no"]}, True),
+    ("= sum(amounts) > 100", {"amounts": [60, 50]}, True),
+    ("= min(a, b) = 1", {"a": 1, "b": 2}, True),
+    ("= max([a, b]) = 2", {"a": 1, "b": 2}, True),
+    ("= abs(a) = 3", {"a": -3}, True),
+    ("= count > 3", {"count": 5}, True),  # a variable named like a function is still a variable
+    ('${decision.equals("reject")}', {"decision": "reject"}, True),
+    ('${decision.equalsIgnoreCase("REJECT")}', {"decision": "reject"}, True),
+    ("${comment.isEmpty()}", {"comment": ""}, True),
+    ("${!votes.isEmpty()}", {"votes": ["yes"]}, True),
+    ("${votes.size() > 1}", {"votes": ["yes"]}, False),
+    ("${name.length() >= 3}", {"name": "abc"}, True),
+    ('${offices.contains("land")}', {"offices": ["land", "tax"]}, True),
+    ('${code.startsWith("LA")}', {"code": "LA-1"}, True),
+    ('${code.endsWith("1")}', {"code": "LA-1"}, True),
+    ('${code.toUpperCase() == "AB"}', {"code": "ab"}, True),
+    ('${code.toLowerCase() == "ab"}', {"code": "AB"}, True),
+    ("${a.b.size() == 2}", {"a": {"b": [1, 2]}}, True),
+])
+def test_functions_and_methods_each_compute_what_the_modeler_meant(text, data, expected):
+    assert run(text, **data) == expected
+
+
 # ---- outside the subset: refused with what is not supported -----------------------------------------------
 
 @pytest.mark.parametrize("text, what", [
@@ -183,14 +218,16 @@ def test_feel_precedence(text, data, expected):
     ("${x instanceof y}", "instanceof"),
     ("${a; b}", "several expressions"),
     ("${a +}", "unfinished"),
-    ("${list.stream().map(x -> x)}", "function and method calls"),
+    ("${list.stream().map(x -> x)}", "lambda expressions"),
     ("${lambda}", "reserved word"),
-    ('= contains(name, "a")', "function and method calls"),
+    ('= matches(name, "a")', "function and method calls"),
+    ("= is defined(name)", "function and method calls"),
+    ("${name.substring(1)}", "function and method calls"),
+    ("${xs.contains()}", "function and method calls"),
     ("= {a: 1}.a", "maps and contexts"),
     ("= some x in xs satisfies x > 1", "loops and quantifiers"),
     ("= for x in xs return x", "loops and quantifiers"),
     ("= items[1]", "list filters and indexes"),
-    ("= string length(name) > 3", "function and method calls"),
     ("= x in > 5", "unary tests"),
     ("= function(a) a", "function definitions"),
 ])

@@ -1,0 +1,202 @@
+"""Every name a condition reads must be something the process can provide, or the step fails for ever.
+
+A gateway condition, a completion or loop condition, a cardinality or a timer expression is evaluated over the
+case data. A name that no form, script, data item, connector or built-in ever provides (`${amount > 1000}` in
+a process without an `amount` field) raises a NameError at run time on every try: it is refused at upload,
+naming the expression, the element and the missing name.
+
+What a process provides (anywhere in the service's files, not per path: a name set on one path and read on
+another is the designer's decision, and the dry run walks the paths):
+
+* the fields of the application form and of every task form (service.yaml, formKey, task_forms), and the
+  `reason` a clerk's return or reject sets (with a form that has a `decision`);
+* what the runtime puts in every case (`fee_amount`, `centre_id`, `service_id`);
+* every name a script task assigns (Camunda 8 `zeebe:script` result variables included);
+* multi-instance input and output items and output collections (an input collection is read, so it is
+  checked like a condition), data objects, data inputs and outputs,
+  properties, and the result of each service task's connector;
+* in a multi-instance activity's completion condition, the built-in counters of Camunda 7
+  (`nrOfInstances`, `nrOfActiveInstances`, `nrOfCompletedInstances`, `loopCounter`) and of Camunda 8
+  (`numberOfInstances`, `numberOfActiveInstances`, `numberOfCompletedInstances`; engine.sandbox);
+* the sandbox's functions (`len`, `str`, `datetime`, ...).
+"""
+from __future__ import annotations
+
+import ast
+import functools
+
+from engine.catalogue.messages_modeler import modeler_problem
+from engine.catalogue.problems import Problem
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
+EXPRESSION_ATTR = "{urn:odsc:designer}expression"  # a timer whose text is an expression (engine.catalogue.bpmn)
+SOURCE_ATTR = "{urn:odsc:designer}source"  # the modeler's text of a translated expression (engine.catalogue.bpmn)
+RUNTIME_NAMES = frozenset({"fee_amount", "centre_id", "service_id"})
+MI_VARIABLES = ("nrOfInstances", "nrOfActiveInstances", "nrOfCompletedInstances", "loopCounter",
+                "numberOfInstances", "numberOfActiveInstances", "numberOfCompletedInstances")
+WHAT = {
+    "conditionExpression": ("ເງື່ອນໄຂຂອງເສັ້ນທາງ", "flow condition"),
+    "completionCondition": ("ເງື່ອນໄຂສຳເລັດ", "completion condition"),
+    "loopCondition": ("ເງື່ອນໄຂວົນຊ້ຳ", "loop condition"),
+    "loopCardinality": ("ຈຳນວນຮອບ", "loop cardinality"),
+    "timer": ("ເວລາຂອງໂມງຈັບເວລາ", "timer expression"),
+    "loopDataInputRef": ("ຊຸດຂໍ້ມູນເຂົ້າ", "input collection"),
+}
+
+
+def _local(tag) -> str:
+    return tag.split("}", 1)[1] if isinstance(tag, str) and "}" in tag else str(tag)
+
+
+@functools.cache
+def _sandbox_names() -> frozenset:
+    from engine.sandbox import SandboxEnvironment
+
+    env = SandboxEnvironment()
+    return frozenset(env.globals) | frozenset(env._reserved.get("__builtins__") or {})
+
+
+def free_names(source: str, mode: str = "eval") -> set[str]:
+    """Names `source` (Python, as the sandbox runs it) reads without binding them itself; empty if unparsable."""
+    try:
+        tree = ast.parse(source, mode=mode)
+    except (SyntaxError, ValueError):
+        return set()
+    loads, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loads if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+    return loads - bound
+
+
+def assigned_names(source: str) -> set[str]:
+    """Names a script binds at its top level or anywhere (assignment, for, with, def, import as)."""
+    try:
+        tree = ast.parse(source, mode="exec")
+    except (SyntaxError, ValueError):
+        return set()
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            out.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            out.add(node.name)
+    return out
+
+
+def _connector_results(connector_names) -> set[str]:
+    out = set(connector_names)
+    try:
+        from engine.connectors import declarations
+
+        decls = declarations()
+    except Exception:  # noqa: BLE001 - no application context (catalogue check from a shell): names only
+        return out
+    for name in connector_names:
+        result = (decls.get(name) or {}).get("result")
+        if isinstance(result, str):
+            out.add(result)
+    return out
+
+
+def provided_names(docs, service: dict, tasks: dict, forms: dict, connectors: dict[str, str]) -> set[str]:
+    """Every data name the service's process can hold (see the module docstring)."""
+    from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
+
+    names = set(RUNTIME_NAMES)
+    form_ids = {service.get("application_form")} | {t.get("form") for t in tasks.values()}
+    for form_id in form_ids:
+        form = forms.get(form_id or "") or (confirmation_form() if form_id == CONFIRM_FORM_ID else None)
+        fields = [f["name"] for f in (form or {}).get("fields", []) if f.get("name")]
+        names.update(fields)
+        if "decision" in fields:
+            names.add("reason")  # a return or a reject writes the clerk's reason
+    for doc in docs:
+        root = doc.tree.getroot()
+        for node in root.iter():
+            if not isinstance(node.tag, str):
+                continue
+            tag = _local(node.tag)
+            if node.tag == f"{{{BPMN_NS}}}script" and node.text:
+                names.update(assigned_names(node.text))
+            elif tag in ("inputDataItem", "outputDataItem", "dataObject", "dataObjectReference", "dataInput",
+                         "dataOutput", "property", "dataStoreReference"):
+                names.update(v for v in (node.get("id"), node.get("name")) if v)
+            elif tag == "loopDataOutputRef" and (node.text or "").strip():
+                names.add(node.text.strip())
+            elif node.tag == f"{{{ZEEBE_NS}}}script" and node.get("resultVariable"):
+                names.add(node.get("resultVariable").strip())
+            # zeebe:ioMapping and camunda:inputOutput are not read at run time (support matrix): they provide nothing
+    names |= _connector_results(set(connectors.values()))
+    return names
+
+
+def _owner(node):
+    while node is not None and not node.get("id"):
+        node = node.getparent()
+    return node
+
+
+def _expressions(doc):
+    """(kind, node, owner element, python text, modeler's text) of every evaluated expression of `doc`'s
+    executable processes."""
+    root = doc.tree.getroot()
+    for process in root.iter(f"{{{BPMN_NS}}}process"):
+        if process.get("id") not in doc.executable:
+            continue
+        for node in process.iter():
+            if not isinstance(node.tag, str):
+                continue
+            tag = _local(node.tag)
+            text = (node.text or "").strip()
+            if node.tag.startswith(f"{{{BPMN_NS}}}") and tag == "loopDataInputRef" and text:
+                yield tag, node, _owner(node), text, text  # a name the collection must already have
+            elif node.tag.startswith(f"{{{BPMN_NS}}}") and tag in WHAT and text:
+                yield tag, node, _owner(node), text, node.get(SOURCE_ATTR) or text
+            elif tag in ("timeDuration", "timeDate", "timeCycle") and node.get(EXPRESSION_ATTR):
+                event = node.getparent().getparent() if node.getparent() is not None else None
+                yield "timer", node, event if event is not None else _owner(node), text, \
+                    node.get(SOURCE_ATTR) or text
+
+
+def check_names(docs, service: dict, tasks: dict, forms: dict, connectors: dict[str, str],
+                problems: list[Problem]) -> None:
+    """Refuse every expression that reads a name nothing provides (`docs`: engine.catalogue.bpmn.BpmnDocument,
+    `tasks`: cross_check's {task id: {"form": ...}}, `forms`: {form id: parsed form}, `connectors`:
+    {service task id: connector name}). Appends one error per expression, naming every missing name."""
+    from engine.catalogue.confirm import CONFIRM_FORM_ID
+
+    if any(not t.get("form") or (t["form"] not in forms and t["form"] != CONFIRM_FORM_ID) for t in tasks.values()) \
+            or service.get("application_form") not in forms:
+        return  # a form is missing (already an error): what it would provide is unknown, so nothing is judged
+    provided = provided_names(docs, service, tasks, forms, connectors) | _sandbox_names()
+    for doc in docs:
+        for kind, node, owner, python, source in _expressions(doc):
+            names = free_names(python)
+            if not names:
+                continue
+            available = provided | (set(MI_VARIABLES) if kind == "completionCondition" and
+                                    _local(node.getparent().tag) == "multiInstanceLoopCharacteristics" else set())
+            missing = sorted(names - available)
+            if not missing:
+                continue
+            element = owner.get("id") if owner is not None else None
+            shown = source if len(source) <= 120 else source[:117] + "..."
+            loop_only = [n for n in missing if n in MI_VARIABLES]
+            if loop_only and len(loop_only) == len(missing):
+                problems.append(modeler_problem("expr.loop_variable", doc.file, node.sourceline or owner.sourceline,
+                                                element,
+                                                what={"lo": WHAT[kind][0], "en": WHAT[kind][1]}, source=shown,
+                                                names=", ".join(loop_only)))
+                continue
+            known = sorted(n for n in provided - _sandbox_names() if not n.startswith("_"))
+            listed = ", ".join(known[:20]) + (", …" if len(known) > 20 else "")
+            line = node.sourceline or next((a.sourceline for a in node.iterancestors() if a.sourceline), None)
+            problems.append(modeler_problem("expr.unknown_name", doc.file, line, element,
+                                            what={"lo": WHAT[kind][0], "en": WHAT[kind][1]}, source=shown,
+                                            names=", ".join(missing), known=listed or "-"))
