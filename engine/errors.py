@@ -40,7 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sms_timestamp": ("ເວລາຂອງຄຳຮ້ອງບໍ່ຖືກຕ້ອງ ຫຼື ເກົ່າເກີນໄປ",
                       "The X-ODSC-Timestamp header is missing, not Unix seconds, or too far from now"),
     "sms_replay": ("ຄຳຮ້ອງນີ້ໄດ້ຮັບແລ້ວ", "This signed request was already received"),
-    "sms_fields": ("ຕ້ອງມີ from ແລະ text", "Both 'from' and 'text' are required (text at most 480 characters)"),
+    "sms_fields": ("ຕ້ອງມີທັງ from ແລະ text (text ບໍ່ເກີນ 480 ຕົວອັກສອນ)", "Both 'from' and 'text' are required (text at most 480 characters)"),
     "sms_not_configured": ("ບໍ່ໄດ້ຕັ້ງຄ່າ SMS ຂາເຂົ້າ", "Inbound SMS is not configured (SMS_INBOUND_SECRET)"),
 }
 

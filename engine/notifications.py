@@ -90,11 +90,19 @@ def display_code(code: str) -> str:
 
 
 def normalize_phone(phone: str) -> str:
+    """One canonical form (E.164, `+856…`) for every way a Lao number is written: `020 5555 1234`,
+    `+856 20 5555 1234`, `00856…`, `856 20…` (a gateway's `from` without the plus) and `20 5555 1234` (no
+    trunk 0). One number must give one form: SMS recipients, the inbound per-phone limit and its hash rely on it.
+    Lao mobiles: 20 + 8 digits, 30 + 7 digits; other texts keep their digits (and a leading +)."""
     digits = "".join(ch for ch in str(phone or "") if ch.isdigit() or ch == "+")
     if digits.startswith("00"):
         digits = "+" + digits[2:]
     elif digits.startswith("0"):
         digits = "+856" + digits[1:]
+    elif digits.startswith("856") and len(digits) >= 11:
+        digits = "+" + digits
+    elif (digits.startswith("20") and len(digits) == 10) or (digits.startswith("30") and len(digits) == 9):
+        digits = "+856" + digits
     return digits
 
 

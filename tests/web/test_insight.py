@@ -355,3 +355,17 @@ def test_open_data_csv_and_json_suppress_small_rows_and_carry_no_personal_data(a
     assert list(table[0]) == data["fields"] and len(table) == len(data["rows"])
     for personal in ("ສົມຊາຍ", "LA123456", "5555", "FB-"):
         assert personal not in text and personal not in json.dumps(data, ensure_ascii=False)
+
+
+def test_one_number_in_any_written_form_shares_one_hourly_limit_and_one_recipient(app, client):
+    """A gateway may send `from` as +856…, 856… (no plus), 020… or 20… (no trunk 0): one number, one limit,
+    one canonical recipient (found by the issue-18 verification: 856… and 20… each got a fresh limit)."""
+    app.config.update(SMS_INBOUND_SECRET=SECRET, SMS_INBOUND_PER_HOUR=2)
+    forms = ["+856 20 5555 6666", "8562055556666", "2055556666", "020 5555 6666", "00856 20 5555 6666"]
+    outcomes = [_signed(client, {"from": phone, "text": f"hi {i}"}).get_json()["outcome"]
+                for i, phone in enumerate(forms)]
+    assert outcomes == ["unknown", "unknown", "limited", "limited", "limited"]
+    assert {recipient for recipient, _body in _replies(app)} == {"+8562055556666"}
+    from engine.notifications import normalize_phone
+
+    assert normalize_phone("030 512 3456") == normalize_phone("305123456") == "+856305123456"
