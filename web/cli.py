@@ -174,6 +174,11 @@ def serve_cmd(host, port):
     for line in load_demo():
         click.echo(line)
     click.echo(f"open http://{host}:{port}/")
+    # SMS name the status page and, at the end, the one-time rating link: on the embedded server they point
+    # at this server unless PUBLIC_BASE_URL says where the public reaches it
+    app = current_app._get_current_object()
+    if not app.config.get("PUBLIC_BASE_URL"):
+        app.config["PUBLIC_BASE_URL"] = f"http://{host}:{port}"
     from engine.jobs.ticker import start_ticker
 
     start_ticker(current_app._get_current_object())  # embedded mode: timers and jobs in a thread
