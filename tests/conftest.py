@@ -16,12 +16,28 @@ from web import create_app
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRE = os.environ.get("ODSC_REQUIRE_SERVICES") == "1"
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+def _worker_redis_url(base: str, worker: str | None) -> str:
+    """The Redis database of this test process: TEST_REDIS_URL's database for a run without xdist or for gw0,
+    the next lower one for gw1, and so on. Tests that use Redis flush it and start worker processes on it, so
+    two xdist workers must never share one. (Grouping them on one worker with `--dist loadgroup` stopped
+    working silently with pytest 9, whose node ids xdist 3.8 can no longer suffix with the group.)"""
+    head, _, db = base.rpartition("/")
+    index = int(worker[2:]) if worker and worker.startswith("gw") and worker[2:].isdigit() else 0
+    if not db.isdigit() or index == 0:
+        return base
+    return f"{head}/{max(int(db) - index, 0)}"
+
+
+REDIS_URL = _worker_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+                              os.environ.get("PYTEST_XDIST_WORKER"))
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Under xdist (`--dist loadgroup`) every test that uses Redis runs on one worker: they share the one
-    Redis database of this run (TEST_REDIS_URL) and flush it, so two of them must never overlap."""
+    """Tests that use Redis are also grouped for `--dist loadgroup` (where xdist honours it); what keeps two
+    xdist workers apart is their own Redis database (`_worker_redis_url`)."""
     for item in items:
         if "redis_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("redis"))
