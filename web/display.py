@@ -91,7 +91,7 @@ FIELDS = {
     "changed": _l("Changed"), "created": _l("Created"), "moved": _l("Moved"), "skipped": _l("Skipped"),
     "refused": _l("Refused"), "answers": _l("Answers"), "confirmed": _l("Confirmed"), "form": _l("Form"),
     "result": _l("Result"), "decision": _l("Decision"), "tasks_released": _l("Tasks released"),
-    "waiting_before": _l("Waiting before"), "waiting_after": _l("Waiting after"),
+    "waiting_before": _l("Waiting before"), "waiting_after": _l("Waiting after"), "timezone": _l("Time zone"),
 }
 
 

@@ -195,8 +195,6 @@ MATRIX = [
     ("/designer/drafts/<int:draft_id>/service-yaml", "POST", "/designer/drafts/999/service-yaml", WEB_DESIGNER),
     ("/api/v1/designer/drafts/<int:draft_id>/service-yaml", "PUT", "/api/v1/designer/drafts/999/service-yaml",
      {**API_DESIGNER, "_data": {"service_yaml": "id: x"}}),
-    ("/api/v1/designer/drafts/<int:draft_id>/service-yaml", "GET", "/api/v1/designer/drafts/999/service-yaml",
-     API_DESIGNER),
     ("/api/v1/designer/drafts/<int:draft_id>", "GET", "/api/v1/designer/drafts/999", API_DESIGNER),
     # feedback: only the applicant of a finished case rates it; the one-time link needs its token
     ("/status/<code>/feedback", "GET", "/status/{code}/feedback", cells(NO, anon=LOGIN, citizen=OK)),

@@ -53,10 +53,6 @@ class DraftDetail(DraftOut):
     created_at = UTCDateTime(required=True)
 
 
-class ServiceYamlOut(Strict):
-    service_yaml = fields.String(required=True)
-
-
 class VersionOut(Strict):
     id = fields.Integer(required=True)
     number = fields.Integer(required=True)
@@ -229,14 +225,6 @@ def designer_draft(actor, draft_id):
             "published_version_id": draft.published_version_id,
             "files": sorted(draft.files or {}), "forms": sorted(draft.forms or {}),
             "created_by": draft.created_by or "", "created_at": draft.created_at}
-
-
-@operation("/designer/drafts/<int:draft_id>/service-yaml", "GET", op_id="designer_service_yaml",
-           response=ServiceYamlOut, summary="A draft's service.yaml text (to review and edit before publishing)",
-           tag="designer", errors=(401, 403, 404))
-def designer_service_yaml(actor, draft_id):
-    draft = service.get_draft(draft_id, actor)
-    return {"service_yaml": (draft.files or {}).get("service.yaml", "")}
 
 
 @operation("/designer/drafts/<int:draft_id>/dry-run", "POST", op_id="designer_dry_run", body=DryRunIn, permit=_designer,
