@@ -11,18 +11,31 @@ from engine.models import Application
 from engine.models.jobs import FAILED, OPEN, Incident, Notification
 
 
-def _admin(actor: Actor) -> None:
+def _admin(actor: Actor) -> set[str] | None:
+    """The centres the administrator's console covers (None: every centre, a ministry administrator; a
+    province administrator: its province's centres, engine.admin.scope). Raises Forbidden for anyone else."""
+    from engine.admin.scope import manageable_centres
+
     if actor.kind != "staff" or "admin" not in actor.roles:
+        raise Forbidden()
+    return manageable_centres(actor)
+
+
+def require_national(actor: Actor) -> None:
+    """Failed rq jobs carry no centre: only a national administrator sees and requeues them. Forbidden else."""
+    if _admin(actor) is not None:
         raise Forbidden()
 
 
 def incidents(actor: Actor, centre: str | None = None, kind: str | None = None,
               limit: int = 200) -> list[tuple[Incident, Application]]:
     """Open incidents of every centre, newest first; `centre`, `kind` (service, script, notification) filter.
-    Raises Forbidden for anyone but an administrator."""
-    _admin(actor)
+    Raises Forbidden for anyone but an administrator; a province administrator sees its province's only."""
+    scope = _admin(actor)
     stmt = (select(Incident, Application).join(Application, Application.id == Incident.application_id)
             .where(Incident.status == OPEN).order_by(Incident.created_at.desc()).limit(limit))
+    if scope is not None:
+        stmt = stmt.where(Incident.centre_id.in_(sorted(scope) or [""]))
     if centre:
         stmt = stmt.where(Incident.centre_id == centre)
     if kind:
@@ -33,8 +46,10 @@ def incidents(actor: Actor, centre: str | None = None, kind: str | None = None,
 def failed_messages(actor: Actor, centre: str | None = None, channel: str | None = None,
                     limit: int = 200) -> list[Notification]:
     """Messages that failed every attempt, newest first; `centre`, `channel` (sms, email, web) filter."""
-    _admin(actor)
+    scope = _admin(actor)
     stmt = select(Notification).where(Notification.status == FAILED).order_by(Notification.id.desc()).limit(limit)
+    if scope is not None:
+        stmt = stmt.where(Notification.centre_id.in_(sorted(scope) or [""]))
     if centre:
         stmt = stmt.where(Notification.centre_id == centre)
     if channel:
@@ -52,7 +67,7 @@ def retry_many(actor: Actor, incident_ids: list[int], message_ids: list[int]) ->
     from engine.models.jobs import PENDING
     from engine.runtime.commands import transaction
 
-    _admin(actor)
+    scope = _admin(actor)
     done = {"incidents": 0, "messages": 0, "skipped": []}
     for incident_id in sorted(set(incident_ids)):
         try:
@@ -61,8 +76,11 @@ def retry_many(actor: Actor, incident_ids: list[int], message_ids: list[int]) ->
         except DomainError:
             done["skipped"].append(incident_id)
     with transaction():
-        for n in db.session.execute(select(Notification).where(
-                Notification.id.in_(sorted(set(message_ids)) or [0]), Notification.status == FAILED)).scalars():
+        chosen = select(Notification).where(Notification.id.in_(sorted(set(message_ids)) or [0]),
+                                            Notification.status == FAILED)
+        if scope is not None:  # another province's messages are not retried (nor revealed)
+            chosen = chosen.where(Notification.centre_id.in_(sorted(scope) or [""]))
+        for n in db.session.execute(chosen).scalars():
             n.status, n.attempts, n.next_attempt_at, n.last_error = PENDING, 0, utcnow(), None
             n.claimed_by = n.claimed_at = n.claim_owner = None
             events.emit("notification", notification_id=n.id)

@@ -34,14 +34,17 @@ class TimerRow:
     overdue: bool
 
 
-def _scope(actor: Actor) -> str | None:
-    """The centre `actor` may operate timers of (None: every centre). Raises Forbidden."""
+def _scope(actor: Actor) -> set[str] | None:
+    """The centres `actor` may operate timers of (None: every centre): an administrator's (its province's,
+    or the nation's, engine.admin.scope), a supervisor's own centre. Raises Forbidden."""
     if actor.kind == "system":
         return None
     if actor.kind == "staff" and "admin" in actor.roles:
-        return None
+        from engine.admin.scope import manageable_centres
+
+        return manageable_centres(actor)
     if actor.kind == "staff" and "supervisor" in actor.roles and actor.centre_id:
-        return actor.centre_id
+        return {actor.centre_id}
     raise Forbidden()
 
 
@@ -64,15 +67,15 @@ def list_timers(actor: Actor = SYSTEM, *, centre_id: str | None = None, within: 
     """Waiting BPMN timers, earliest first: overdue ones (due_at before `now`) and, with `within`, those due
     in that time from now (all waiting timers when `within` is None). Raises Forbidden outside the actor's scope."""
     scope = _scope(actor)
-    if scope is not None:
-        if centre_id not in (None, scope):
-            raise Forbidden()
-        centre_id = scope
+    if scope is not None and centre_id is not None and centre_id not in scope:
+        raise Forbidden()
     now = now or utcnow()
     query = (select(DueTimer, Application).join(Application, Application.id == DueTimer.application_id)
              .where(DueTimer.kind == TIMER, DueTimer.state == WAITING).order_by(DueTimer.due_at).limit(limit))
     if centre_id:
         query = query.where(Application.centre_id == centre_id)
+    elif scope is not None:
+        query = query.where(Application.centre_id.in_(sorted(scope) or [""]))
     if within is not None:
         query = query.where(DueTimer.due_at <= now + within)
     out = []
@@ -95,7 +98,7 @@ def fire_now(timer_id: int, actor: Actor = SYSTEM) -> list[str]:
     scope = _scope(actor)
     row = db.session.get(DueTimer, timer_id)
     app = db.session.get(Application, row.application_id) if row is not None else None
-    if row is None or row.kind != TIMER or app is None or (scope is not None and app.centre_id != scope):
+    if row is None or row.kind != TIMER or app is None or (scope is not None and app.centre_id not in scope):
         raise NotFound(what=f"timer {timer_id}")
     task_id, app_id = row.task_id, app.id
     db.session.commit()  # end the read; the command opens its own transaction

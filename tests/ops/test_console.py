@@ -9,11 +9,13 @@ def _failed_message(app, client) -> tuple[int, int]:
     """A citizen applies; its SMS then fails every attempt (as the worker records it) and opens an incident."""
     from engine import incidents
     from engine.db import db
+    from engine.jobs.publisher import drain
     from engine.models.jobs import Notification
 
     login(client, CITIZEN)
     assert apply_residence(client).status_code in (302, 303)
     client.post("/logout")
+    drain(app)  # the SMS job after the commit has run: from here on the message's state is the test's
     with app.app_context():
         n = db.session.query(Notification).filter_by(channel="sms").first()
         n.status, n.attempts, n.last_error = "failed", 6, "SMS gateway answered 503"
@@ -54,3 +56,49 @@ def test_the_console_is_for_administrators_only(app, client):
         login(client, username)
         assert client.get("/ops/console").status_code == 403, username
         assert client.post("/ops/console/retry", data={"message": ["1"]}).status_code == 403, username
+
+
+def test_a_province_administrator_operates_its_province_only(app, client):
+    """Verification of issue 14/16: a province administrator saw and retried another province's failed SMS
+    (with the phone number) on the console, requeued the nation's failed jobs, and could list and fire BPMN
+    timers anywhere. Everything on the console and the timers page is now in its province's reach."""
+    import pytest
+
+    from engine.accounts import actor_for, create_user
+    from engine.db import db, utcnow
+    from engine.errors import Forbidden, NotFound
+    from engine.models import Application, User
+    from engine.models.jobs import TIMER, WAITING, DueTimer, Incident, Notification
+    from engine.timerops import fire_now, list_timers
+
+    message_id, incident_id = _failed_message(app, client)
+    with app.app_context():  # the case, its message and its incident belong to Pakse (Champasak province)
+        n = db.session.get(Notification, message_id)
+        case = db.session.get(Application, n.application_id)
+        case.centre_id = n.centre_id = db.session.get(Incident, incident_id).centre_id = "pakse"
+        timer = DueTimer(application_id=case.id, task_id="t-pakse", element="Timer_Wait", kind=TIMER,
+                         due_at=utcnow(), state=WAITING)
+        db.session.add(timer)
+        create_user("admin.vte", "province-pass-1", centre_id="vte", roles=["admin"])
+        db.session.commit()
+        timer_id = timer.id
+    login(client, "admin.vte", "province-pass-1")
+    html = client.get("/ops/console").get_data(as_text=True)
+    assert f'value="{incident_id}"' not in html and f'value="{message_id}"' not in html
+    assert 'value="pakse"' not in html and "/ops/console/jobs/requeue" not in html
+    client.post("/ops/console/retry", data={"incident": str(incident_id), "message": str(message_id)})
+    assert client.post("/ops/console/jobs/requeue").status_code == 403
+    with app.app_context():
+        assert db.session.get(Notification, message_id).status == "failed"  # not retried
+        assert db.session.get(Incident, incident_id).status == "open"
+        province = actor_for(db.session.query(User).filter_by(username="admin.vte").one())
+        assert [t.id for t in list_timers(province)] == []
+        with pytest.raises(Forbidden):
+            list_timers(province, centre_id="pakse")
+        with pytest.raises(NotFound):
+            fire_now(timer_id, province)
+        national = actor_for(db.session.query(User).filter_by(username="admin").one())
+        assert timer_id in [t.id for t in list_timers(national)]
+    client.post("/logout")
+    login(client, "admin")  # the ministry's administrator still reaches it
+    assert f'value="{message_id}"' in client.get("/ops/console").get_data(as_text=True)

@@ -190,7 +190,8 @@ MATRIX = [
      cells(NO, anon=LOGIN, supervisor=OK, admin=OK, admin_vte=OK)),
     ("/ops/console", "GET", "/ops/console", cells(NO, anon=LOGIN, admin=OK, admin_vte=OK)),
     ("/ops/console/retry", "POST", "/ops/console/retry", cells(NO, anon=LOGIN, admin=OK, admin_vte=OK)),
-    ("/ops/console/jobs/requeue", "POST", "/ops/console/jobs/requeue", cells(NO, anon=LOGIN, admin=OK, admin_vte=OK)),
+    # failed rq jobs carry no centre: the national administrator only
+    ("/ops/console/jobs/requeue", "POST", "/ops/console/jobs/requeue", cells(NO, anon=LOGIN, admin=OK)),
     # the designer's generated service.yaml of a bare BPMN upload
     ("/designer/drafts/<int:draft_id>/service-yaml", "POST", "/designer/drafts/999/service-yaml", WEB_DESIGNER),
     ("/api/v1/designer/drafts/<int:draft_id>/service-yaml", "PUT", "/api/v1/designer/drafts/999/service-yaml",

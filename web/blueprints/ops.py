@@ -106,18 +106,22 @@ def console():
     centre = request.args.get("centre") or None
     kind = request.args.get("kind") or None
     channel = request.args.get("channel") or None
-    try:
-        jobs = national.failed_jobs(current_app.config.get("REDIS_URL", ""))
-        jobs_error = None
-    except Exception as exc:  # noqa: BLE001 - Redis down: the page still shows the database's view
-        jobs, jobs_error = [], str(exc)
+    from engine.admin.scope import manageable_centres
+
+    scope = manageable_centres(actor)
+    jobs, jobs_error = [], None
+    if scope is None:  # failed jobs carry no centre: the national administrator's only
+        try:
+            jobs = national.failed_jobs(current_app.config.get("REDIS_URL", ""))
+        except Exception as exc:  # noqa: BLE001 - Redis down: the page still shows the database's view
+            jobs_error = str(exc)
     from engine.db import db
 
     return render_template(
         "ops/console.html", incidents=national.incidents(actor, centre, kind),
         messages=national.failed_messages(actor, centre, channel), jobs=jobs, jobs_error=jobs_error,
-        centres=db.session.query(Centre).order_by(Centre.id).all(),
-        filters={"centre": centre or "", "kind": kind or "", "channel": channel or ""})
+        centres=[c for c in db.session.query(Centre).order_by(Centre.id).all() if scope is None or c.id in scope],
+        filters={"centre": centre or "", "kind": kind or "", "channel": channel or ""}, national=scope is None)
 
 
 @bp.post("/ops/console/retry")
@@ -138,7 +142,12 @@ def console_retry():
 @roles_required("admin")
 def console_requeue():
     from engine import console as national
+    from engine.errors import Forbidden
 
+    try:
+        national.require_national(current_actor())
+    except Forbidden:
+        abort(403)
     url = current_app.config.get("REDIS_URL", "")
     if not url:
         flash(_("Background jobs run in this process: there is no job queue."), "error")
