@@ -235,7 +235,8 @@ DATA_TAGS = ("inputDataItem", "outputDataItem", "dataObject", "dataObjectReferen
 def _application_fields(out: Scaffold, form_id: str, docs, process, file: str) -> None:
     """Names conditions read that no generated form, script or the runtime provides become application fields
     (a number when compared with a number, yes/no when read as a truth value, else text), each a guess."""
-    from engine.catalogue.names import RUNTIME_NAMES, _sandbox_names, assigned_names, free_names
+    from engine.catalogue.forms import NAME_RE
+    from engine.catalogue.names import MI_VARIABLES, RUNTIME_NAMES, _sandbox_names, assigned_names, free_names
 
     form = yaml.safe_load(out.forms[form_id])
     provided = set(RUNTIME_NAMES) | {f["name"] for f in form["fields"]} | {"reason", "decision"}
@@ -262,6 +263,10 @@ def _application_fields(out: Scaffold, form_id: str, docs, process, file: str) -
                     read.setdefault(variable, node.text.strip())
     for variable, text in sorted(read.items()):
         if variable in provided or variable in _sandbox_names() or variable.startswith("_"):
+            continue
+        # multi-instance counters are the engine's, never the applicant's; a name a form field cannot have
+        # (camelCase) is left to the validator's unknown-name finding at its element, which the designer can act on
+        if variable in MI_VARIABLES or not NAME_RE.match(variable):
             continue
         number = re.search(rf"\b{variable}\b\s*[<>]=?\s*-?[\d(]|[\d)]\s*[<>]=?\s*\b{variable}\b|\b{variable}\b\s*[-+*/]", text)
         string = re.search(rf"\b{variable}\b\s*[!=]=\s*['\"]|\b{variable}\b\s+in\s+[\[(]\s*(None|['\"])", text)
