@@ -19,6 +19,9 @@ r = client.get("/status/ZZZZZZZZZZ", headers={"X-Request-ID": "req-abc.123"})
 print("HEADER", r.headers.get("X-Request-ID"))
 r = client.get("/", headers={"X-Request-ID": "bad id with spaces"})
 print("GENERATED", r.headers.get("X-Request-ID"))
+token = client.post("/api/v1/auth/token", json={"username": "desk.xs", "password": "demo-pass-2026"})
+client.get("/api/v1/me", headers={"Authorization": "Bearer " + token.get_json()["access_token"],
+                                   "X-Request-ID": "api-call.1"})
 logging.getLogger("rq.worker").info("Job OK (noise)")
 logging.getLogger("odsc.jobs").warning("connector x failed")
 """
@@ -41,6 +44,8 @@ def test_web_logs_are_json_lines_with_the_request_id(app, tmp_path):
     assert request["request_id"] == "req-abc.123" and request["status"] == 404 and request["level"] == "info"
     assert request["route"] == "/status/<code>"
     assert any(line.get("request_id") == generated for line in lines)
+    api = next(line for line in lines if line.get("request_id") == "api-call.1")  # an API caller is named too
+    assert api["path"] == "/api/v1/me" and api["status"] == 200 and isinstance(api.get("user_id"), int)
     assert not any("Job OK" in line["event"] for line in lines)
     assert any(line["event"] == "connector x failed" and line["level"] == "warning" for line in lines)
     assert not [line for line in done.stderr.splitlines() if line.strip() and not line.startswith("{")]

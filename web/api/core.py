@@ -118,6 +118,9 @@ def authenticate():
         raise ApiProblem(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="odsc"'})
     g.api_user = user
     g.api_token = token.strip()
+    from engine import logs
+
+    logs.bind(user_id=user.id)  # the request's log lines name the API caller, as a web session's do
     if tokens.touch_due(user):
         _touch_after_response(user.token_id)
     return Actor(user.id, user.full_name or user.username, user.kind, user.centre_id, user.role_names, locale())
