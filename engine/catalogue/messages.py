@@ -130,6 +130,15 @@ MESSAGES: dict[str, dict] = {
         "hint": {"lo": "ແຕ້ມເຫດການເລີ່ມຕົ້ນທຳມະດາ (none start event) ແລະ ເຊື່ອມມັນກັບໜ້າວຽກທຳອິດ",
                  "en": "draw a plain (none) start event and connect it to the first task"},
     },
+    "bpmn.call_not_executable": {
+        "message": {"lo": "ກິດຈະກຳເອີ້ນ {activity} ເອີ້ນຂະບວນການ {process} ທີ່ບໍ່ໄດ້ໝາຍວ່າ executable: ມັນຈະບໍ່ເຮັດວຽກ",
+                    "en": "the call activity {activity} calls the process {process}, which is not marked executable: "
+                          "it would never run"},
+        "hint": {"lo": "ໝາຍຂະບວນການ {process} ວ່າ executable (isExecutable=\"true\"; ໃນ modeler: ຊ່ອງ Executable "
+                       "ຂອງ pool ນັ້ນ)",
+                 "en": "mark the process {process} executable (isExecutable=\"true\"; in the modeler: the pool's "
+                       "Executable checkbox)"},
+    },
     "bpmn.dangling_flow": {
         "message": {"lo": "ເສັ້ນທາງ {flow} ເຊື່ອມກັບ {ref} ເຊິ່ງບໍ່ມີໃນຂະບວນການ",
                     "en": "the flow {flow} connects to {ref}, which is not an element of the process"},

@@ -175,8 +175,12 @@ def scaffold(bpmn_files: dict[str, bytes], roles: dict, forms: dict) -> Scaffold
     docs = [(name, d) for name, d in docs if d is not None and d.process_ids]
     if not docs:
         return None
-    name, doc = next(((n, d) for n, d in docs if d.executable), docs[0])
-    process_id = doc.executable[0] if doc.executable else doc.process_ids[0]
+    # the main process: an executable one that no call activity calls (a called process is a part of it)
+    called = {node.get("calledElement") for _n, d in docs
+              for node in d.tree.getroot().iter(f"{{{BPMN_NS}}}callActivity")}
+    runnable = [(n, d, pid) for n, d in docs for pid in d.executable]
+    name, doc, process_id = next((c for c in runnable if c[2] not in called), runnable[0] if runnable else (
+        docs[0][0], docs[0][1], docs[0][1].process_ids[0]))
     process = next(p for p in doc.tree.getroot().iter(f"{{{BPMN_NS}}}process") if p.get("id") == process_id)
     sid = _slug(process_id, "service")
     title = (process.get("name") or "").strip() or process_id
