@@ -106,6 +106,14 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
         files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
     yaml_rel = f"{rel_folder}/service.yaml"
     if "service.yaml" not in files:
+        # BPMN files without one: a designer's bare upload gets one generated unless they cannot be read, and
+        # then what is wrong with them (not UTF-8, not XML at line n, no process) is what to change
+        unreadable: list[Problem] = []
+        for name in sorted(n for n in files if n.endswith(".bpmn")):
+            read_document(files[name], f"{rel_folder}/{name}", unreadable)
+        if any(p.severity == "error" for p in unreadable):
+            problems.extend(unreadable)
+            return None
         problems.append(Problem(yaml_rel, {"lo": "ບໍ່ມີ service.yaml", "en": "missing service.yaml"}, {"lo": "ເພີ່ມໄຟລ໌ລາຍລະອຽດບໍລິການ", "en": "add the service description file"}, code="catalogue.missing_service_yaml"))
         return None
     before = len([p for p in problems if p.severity == "error"])

@@ -47,3 +47,22 @@ def test_the_generated_service_runs_the_process_that_no_call_activity_calls(app)
     _report, draft, _forms = _bare(app, "two_executable_processes.bpmn")
     assert draft is not None and draft.service_id == "land_tax"
     assert "process: land_tax" in draft.files["service.yaml"]
+
+
+def test_a_bare_bpmn_that_cannot_be_read_says_why_not_that_service_yaml_is_missing(app):
+    """Was: an empty file, text that is not XML, a file cut off mid-way, one that is not UTF-8 and one with no
+    process all answered "missing service.yaml: add the service description file", which a bare upload
+    (a documented way to start) never needs."""
+    good = (FILES / "c7_mi_counters.bpmn").read_bytes()
+    cases = {"empty.bpmn": b"", "hello.bpmn": b"hello", "cut.bpmn": good[:900],
+             "latin1.bpmn": good.decode("utf-8").replace("Vote", "V\u00f6te").encode("latin-1", "replace"),
+             "no_process.bpmn": b'<?xml version="1.0"?><bpmn:definitions xmlns:bpmn='
+                                b'"http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"/>'}
+    with app.app_context():
+        for name, data in cases.items():
+            report, draft = receive_upload([(name, data)], actor("designer"))
+            assert draft is None, name
+            codes = [p["code"] for p in report.errors]
+            assert "catalogue.missing_service_yaml" not in codes, (name, report.errors)
+            assert report.errors and all(p["file"].endswith(name) for p in report.errors), (name, report.errors)
+            assert all(p["hints"]["lo"] and p["hints"]["en"] for p in report.errors), (name, report.errors)
