@@ -44,8 +44,14 @@ class Problem:
 
     @property
     def hints(self) -> dict[str, str]:
-        """The hint in both languages: {"lo": ..., "en": ...} ("" when there is none)."""
-        return _both(self.hint)
+        """The hint in both languages: {"lo": ..., "en": ...}; for a finding written without one, what its
+        code says to change (engine.catalogue.hints_files); "" when there is none."""
+        both = _both(self.hint)
+        if not both["en"] and self.code:
+            from engine.catalogue.hints_files import HINTS
+
+            return dict(HINTS.get(self.code) or both)
+        return both
 
     def text(self, locale: str = "en") -> str:
         """One line in `locale` ("lo" or "en"): where, severity, message and hint."""
