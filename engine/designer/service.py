@@ -240,10 +240,15 @@ def publish_draft(draft_id: int, actor: Actor, centre_ids: list[str] | None = No
         for cid in sorted(set(centre_ids or [])):
             choice = choices.get(cid)
             if choice is None:
-                skipped.append({"centre": cid, "missing": [], "reason": "unknown centre"})
+                skipped.append({"centre": cid, "missing": [], "reason": "unknown_centre", "message": {
+                    "lo": f"ບໍ່ມີສູນ {cid}: ບໍລິການບໍ່ໄດ້ເປີດໃຫ້ທີ່ນັ້ນ",
+                    "en": f"There is no centre {cid}: the service is not offered there"}})
                 continue
             if choice["missing"]:
-                skipped.append({"centre": cid, "missing": choice["missing"], "reason": "roles"})
+                roles = ", ".join(choice["missing"])
+                skipped.append({"centre": cid, "missing": choice["missing"], "reason": "missing_roles", "message": {
+                    "lo": f"ບໍ່ໄດ້ເປີດໃຫ້ທີ່ {cid}: ບໍ່ມີຫ້ອງການໃດມີບົດບາດ {roles}",
+                    "en": f"Not offered at {cid}: no office there has the roles {roles}"}})
                 continue
             if choice["offers"]:
                 continue

@@ -84,3 +84,19 @@ def test_report_messages_follow_the_designers_language(app, client):
     assert all(_lao(p["message"]) for p in lao["report"]), [p["message"] for p in lao["report"]]
     english = _bare_draft(client, _token(client, "designer"))
     assert not any(_lao(p["message"]) for p in english["report"])
+
+
+def test_centres_a_publish_skips_are_said_in_the_designers_language(app, client):
+    """Was: `reason: "unknown centre"` in English under Accept-Language lo, and on the web page "no office has
+    the roles ?" for a centre that does not exist (fresh review rev12b)."""
+    headers = {**_token(client, "designer"), "Accept-Language": "lo"}
+    body = _bare_draft(client, headers)
+    fixed = body["service_yaml"].replace("Lane_2: water_office", "Lane_2: public_works_officer")
+    assert client.put(f"/api/v1/designer/drafts/{body['draft_id']}/service-yaml", headers=headers,
+                      json={"service_yaml": fixed}).status_code == 200
+    published = client.post(f"/api/v1/designer/drafts/{body['draft_id']}/publish", headers=headers,
+                            json={"centres": ["atlantis"]})
+    assert published.status_code == 201, published.data
+    [item] = published.get_json()["skipped"]
+    assert item["centre"] == "atlantis" and item["reason"] == "unknown_centre"
+    assert _lao(item["message"]) and "atlantis" in item["message"]

@@ -116,7 +116,8 @@ class PublishIn(Strict):
 class SkippedCentre(Strict):
     centre = fields.String(required=True)
     missing = fields.List(fields.String(), required=True)
-    reason = fields.String(required=True)
+    reason = fields.String(required=True, metadata={"enum": ["unknown_centre", "missing_roles"]})
+    message = fields.String(required=True, metadata={"description": "why, in the caller's language"})
 
 
 class PublishOut(Strict):
@@ -265,7 +266,8 @@ def designer_edit_service_yaml(actor, draft_id, body):
 def designer_publish(actor, draft_id, body):
     version, created, skipped = service.publish_draft(draft_id, actor, body["centres"])
     return {"service_id": version.service_id, "version": _version(version, version.id), "created": created,
-            "skipped": skipped}
+            "skipped": [{**item, "message": item["message"].get(actor.locale) or item["message"]["en"]}
+                        for item in skipped]}
 
 
 @operation("/designer/migrations", "POST", op_id="designer_migrate", body=MigrationIn, response=MigrationOut,

@@ -157,8 +157,7 @@ def publish(draft_id: int):
         flash(_("Nothing changed: this content is already version %(n)s, which is now current.",
                 n=version.number), "success")
     for item in skipped:
-        flash(_("Not offered at %(centre)s: no office has the roles %(roles)s.", centre=item["centre"],
-                roles=", ".join(item["missing"]) or "?"), "error")
+        flash(item["message"].get(lang()) or item["message"]["en"], "error")
     return redirect(url_for("designer.versions", service_id=version.service_id))
 
 
