@@ -47,6 +47,12 @@ def test_an_upload_names_parts_the_document_does_not_declare(app, citizen):
         assert db.session.query(Document).count() == before
     assert citizen.client.post("/api/v1/documents", data={"file": (io.BytesIO(PNG), "a.png")},
                                headers=citizen.headers(), content_type="multipart/form-data").status_code == 201
+    # no `file` part at all (what schemathesis' negative multipart bodies mean to send): refused, nothing kept
+    none = citizen.client.post("/api/v1/documents", data={"note": "42"}, headers=citizen.headers(),
+                               content_type="multipart/form-data")
+    assert none.status_code in (400, 422) and none.mimetype == "application/problem+json"
+    with app.app_context():
+        assert db.session.query(Document).count() == before + 1
 
 
 def test_designer_operations_refuse_other_roles_before_reading_the_body(desk):
