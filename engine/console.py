@@ -27,6 +27,11 @@ def require_national(actor: Actor) -> None:
         raise Forbidden()
 
 
+def _within(stmt, column, scope: set[str] | None):
+    """`stmt` limited to rows whose centre `column` lies in `scope` (None: every centre)."""
+    return stmt if scope is None else stmt.where(column.in_(sorted(scope) or [""]))
+
+
 def incidents(actor: Actor, centre: str | None = None, kind: str | None = None,
               limit: int = 200) -> list[tuple[Incident, Application]]:
     """Open incidents of every centre, newest first; `centre`, `kind` (service, script, notification) filter.
@@ -34,8 +39,7 @@ def incidents(actor: Actor, centre: str | None = None, kind: str | None = None,
     scope = _admin(actor)
     stmt = (select(Incident, Application).join(Application, Application.id == Incident.application_id)
             .where(Incident.status == OPEN).order_by(Incident.created_at.desc()).limit(limit))
-    if scope is not None:
-        stmt = stmt.where(Incident.centre_id.in_(sorted(scope) or [""]))
+    stmt = _within(stmt, Incident.centre_id, scope)
     if centre:
         stmt = stmt.where(Incident.centre_id == centre)
     if kind:
@@ -48,8 +52,7 @@ def failed_messages(actor: Actor, centre: str | None = None, channel: str | None
     """Messages that failed every attempt, newest first; `centre`, `channel` (sms, email, web) filter."""
     scope = _admin(actor)
     stmt = select(Notification).where(Notification.status == FAILED).order_by(Notification.id.desc()).limit(limit)
-    if scope is not None:
-        stmt = stmt.where(Notification.centre_id.in_(sorted(scope) or [""]))
+    stmt = _within(stmt, Notification.centre_id, scope)
     if centre:
         stmt = stmt.where(Notification.centre_id == centre)
     if channel:
@@ -78,8 +81,7 @@ def retry_many(actor: Actor, incident_ids: list[int], message_ids: list[int]) ->
     with transaction():
         chosen = select(Notification).where(Notification.id.in_(sorted(set(message_ids)) or [0]),
                                             Notification.status == FAILED)
-        if scope is not None:  # another province's messages are not retried (nor revealed)
-            chosen = chosen.where(Notification.centre_id.in_(sorted(scope) or [""]))
+        chosen = _within(chosen, Notification.centre_id, scope)  # not another province's (nor revealed)
         for n in db.session.execute(chosen).scalars():
             n.status, n.attempts, n.next_attempt_at, n.last_error = PENDING, 0, utcnow(), None
             n.claimed_by = n.claimed_at = n.claim_owner = None

@@ -402,7 +402,7 @@ def read_document(data: bytes, file: str, problems: list[Problem]) -> BpmnDocume
     for process in processes:
         executable = process.get("id") in doc.executable
         _read_process(process, doc, problems, executable)
-    _documentation(root, doc, problems)
+    _documentation(root, doc, called, problems)
     _drop_data_stores(root)  # after the elements are listed: the report still names them
     return doc
 
@@ -448,10 +448,9 @@ def _check_calls(root, doc: BpmnDocument, problems: list[Problem]) -> None:
                                         activity=(call.get("name") or "").strip() or call.get("id"), process=target))
 
 
-def _documentation(root, doc: BpmnDocument, problems: list[Problem]) -> None:
+def _documentation(root, doc: BpmnDocument, called: set[str], problems: list[Problem]) -> None:
     """Pools that do not run (partners, black boxes with a process) are documentation: a warning naming each.
-    A process a call activity calls is not one of them (`_check_calls` says what to change)."""
-    called = {node.get("calledElement") for node in root.iter(f"{{{BPMN_NS}}}callActivity")}
+    A process a call activity calls (`called`) is not one of them (`_check_calls` says what to change)."""
     if doc.executable:
         for process in root.findall(f"{{{BPMN_NS}}}process"):
             if process.get("id") not in doc.executable and process.get("id") not in called:
