@@ -24,7 +24,10 @@ class Meter:
         app.wsgi_app = self
 
     def __call__(self, environ, start_response):
+        # logged on arrival, and bytes counted before they are sent: by the time the browser has a response,
+        # its entry is complete (logging after the body raced the browser's load event)
         entry = {"path": environ.get("PATH_INFO", ""), "bytes": 0, "status": 0}
+        self.log.append(entry)
 
         def counted(status, headers, exc_info=None):
             entry["status"] = int(status[:3])
@@ -38,7 +41,6 @@ class Meter:
         finally:
             if hasattr(result, "close"):
                 result.close()
-            self.log.append(entry)
 
     def mark(self) -> int:
         return len(self.log)
