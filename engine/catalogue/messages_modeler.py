@@ -79,6 +79,24 @@ MODELER_MESSAGES: dict[str, dict] = {
                  "en": "correct the name to a form field, or set it in a script task before this point; "
                        "names the process provides: {known}"},
     },
+    "expr.name_not_on_every_path": {
+        "message": {"lo": "{what} «{source}» ໃຊ້ {names}, ແຕ່ມີເສັ້ນທາງມາຮອດຈຸດນີ້ທີ່ຍັງບໍ່ມີຫຍັງກຳນົດຄ່ານີ້ (ກຳນົດໂດຍ {setters}): "
+                          "ຄຳຮ້ອງທີ່ມາທາງນັ້ນຈະຄ້າງຢູ່ບ່ອນນີ້",
+                    "en": "the {what} «{source}» uses {names}, but on some path to this point nothing has set it yet "
+                          "(it is set by {setters}): an application that comes that way would be stuck here"},
+        "hint": {"lo": "ຍ້າຍຊ່ອງຂໍ້ມູນໄປໄວ້ໃນແບບຟອມທີ່ທຸກເສັ້ນທາງຜ່ານ (ເຊັ່ນ ແບບຟອມຄຳຮ້ອງ), ຫຼື ກຳນົດຄ່າເລີ່ມຕົ້ນໃນໜ້າວຽກສະຄຣິບ"
+                       "ກ່ອນທາງແຍກ, ຫຼື ຍ້າຍເງື່ອນໄຂໄປໄວ້ຫຼັງຈາກ {setters}",
+                 "en": "put the field on a form every path passes (the application form, say), or set a default in "
+                       "a script task before the paths split, or move the condition after {setters}"},
+    },
+    "expr.optional_field": {
+        "message": {"lo": "{what} «{source}» ໃຊ້ {names}, ເຊິ່ງເປັນຊ່ອງທີ່ບໍ່ບັງຄັບຕື່ມ: ຄຳຮ້ອງທີ່ປະຊ່ອງນີ້ວ່າງໄວ້ຈະຄ້າງຢູ່ບ່ອນນີ້",
+                    "en": "the {what} «{source}» uses {names}, an optional form field: an application that leaves "
+                          "it blank would be stuck here"},
+        "hint": {"lo": "ເຮັດໃຫ້ຊ່ອງນີ້ບັງຄັບຕື່ມ (required: true) ໃນແບບຟອມ, ຫຼື ກຳນົດຄ່າເລີ່ມຕົ້ນໃນໜ້າວຽກສະຄຣິບກ່ອນຈຸດນີ້",
+                 "en": "make the field required (required: true) on its form, or set a default in a script task "
+                       "before this point"},
+    },
     "expr.loop_variable": {
         "message": {"lo": "{what} «{source}» ໃຊ້ {names}, ເຊິ່ງມີພຽງໃນເງື່ອນໄຂສຳເລັດຂອງກິດຈະກຳ multi-instance",
                     "en": "the {what} «{source}» uses {names}, which exists only in the completion condition of a "

@@ -136,6 +136,56 @@ def provided_names(docs, service: dict, tasks: dict, forms: dict, connectors: di
     return names
 
 
+def _given(form: dict | None, blank_too: bool) -> list[str]:
+    """The fields of `form` that are in the case data once it is submitted: the required ones, and with
+    `blank_too` the optional ones as well (a blank optional answer is dropped, engine.catalogue.forms)."""
+    return [f["name"] for f in (form or {}).get("fields", []) if f.get("name") and (blank_too or f.get("required"))]
+
+
+def _gen_function(tasks: dict, forms: dict, connectors: dict[str, str], blank_too: bool = False):
+    """gen_of(node): the names one flow node sets when it completes (engine.catalogue.dataflow); optional form
+    fields count only with `blank_too`."""
+    from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
+
+    cache: dict[str, frozenset] = {}
+
+    def gen_of(node) -> frozenset:
+        node_id = node.get("id")
+        if node_id in cache:
+            return cache[node_id]
+        out: set[str] = set()
+        form_id = (tasks.get(node_id) or {}).get("form")
+        form = forms.get(form_id or "") or (confirmation_form() if form_id == CONFIRM_FORM_ID else None)
+        out.update(_given(form, blank_too))
+        if "decision" in _given(form, True):
+            out.add("reason")
+        script = node.find(f"{{{BPMN_NS}}}script")
+        if script is not None and script.text:
+            out |= assigned_names(script.text)
+        for zeebe in node.iterfind(f"{{{BPMN_NS}}}extensionElements/{{{ZEEBE_NS}}}script"):
+            if zeebe.get("resultVariable"):
+                out.add(zeebe.get("resultVariable").strip())
+        if node_id in connectors:
+            out |= _connector_results({connectors[node_id]})
+        cache[node_id] = frozenset(out)
+        return cache[node_id]
+
+    return gen_of
+
+
+def _global_names(docs, service: dict, forms: dict, blank_too: bool = False) -> frozenset:
+    """What every case holds from its start: the runtime's names, the application form's (required) fields, and
+    the data declared for the whole process (data objects, properties, data inputs and outputs)."""
+    names = set(RUNTIME_NAMES)
+    names.update(_given(forms.get(service.get("application_form") or ""), blank_too))
+    for doc in docs:
+        for node in doc.tree.getroot().iter():
+            if isinstance(node.tag, str) and _local(node.tag) in ("dataObject", "dataObjectReference", "dataInput",
+                                                                   "dataOutput", "property", "dataStoreReference"):
+                names.update(v for v in (node.get("id"), node.get("name")) if v)
+    return frozenset(names)
+
+
 def _owner(node):
     while node is not None and not node.get("id"):
         node = node.getparent()
@@ -165,28 +215,40 @@ def _expressions(doc):
 
 
 def check_names(docs, service: dict, tasks: dict, forms: dict, connectors: dict[str, str],
-                problems: list[Problem]) -> None:
-    """Refuse every expression that reads a name nothing provides (`docs`: engine.catalogue.bpmn.BpmnDocument,
+                problems: list[Problem], duplicated: set[str] | frozenset = frozenset()) -> None:
+    """Refuse every expression that reads a name nothing provides, or a name that is set only on some of the
+    paths that reach it (engine.catalogue.dataflow) (`docs`: engine.catalogue.bpmn.BpmnDocument,
     `tasks`: cross_check's {task id: {"form": ...}}, `forms`: {form id: parsed form}, `connectors`:
-    {service task id: connector name}). Appends one error per expression, naming every missing name."""
+    {service task id: connector name}, `duplicated`: ids check_ids found twice, which make paths ambiguous, so
+    paths are then not judged). Appends one error per expression, naming every missing name."""
     from engine.catalogue.confirm import CONFIRM_FORM_ID
+    from engine.catalogue.dataflow import Dataflow
 
     if any(not t.get("form") or (t["form"] not in forms and t["form"] != CONFIRM_FORM_ID) for t in tasks.values()) \
             or service.get("application_form") not in forms:
         return  # a form is missing (already an error): what it would provide is unknown, so nothing is judged
     provided = provided_names(docs, service, tasks, forms, connectors) | _sandbox_names()
+    flow = None
     for doc in docs:
         for kind, node, owner, python, source in _expressions(doc):
             names = free_names(python)
             if not names:
                 continue
-            available = provided | (set(MI_VARIABLES) if kind == "completionCondition" and
-                                    _local(node.getparent().tag) == "multiInstanceLoopCharacteristics" else set())
+            available = provided | available_anyway(kind, node)
             missing = sorted(names - available)
-            if not missing:
-                continue
             element = owner.get("id") if owner is not None else None
             shown = source if len(source) <= 120 else source[:117] + "..."
+            line = node.sourceline or next((a.sourceline for a in node.iterancestors() if a.sourceline), None)
+            if not missing:
+                if duplicated:
+                    continue
+                if flow is None:
+                    flow = tuple(Dataflow(docs, _gen_function(tasks, forms, connectors, blank_too),
+                                          _global_names(docs, service, forms, blank_too) | _sandbox_names())
+                                 for blank_too in (False, True))
+                _check_paths(flow, kind, owner, names - available_anyway(kind, node), doc.file, line, element,
+                             shown, problems)
+                continue
             loop_only = [n for n in missing if n in MI_VARIABLES]
             if loop_only and len(loop_only) == len(missing):
                 problems.append(modeler_problem("expr.loop_variable", doc.file, node.sourceline or owner.sourceline,
@@ -196,7 +258,43 @@ def check_names(docs, service: dict, tasks: dict, forms: dict, connectors: dict[
                 continue
             known = sorted(n for n in provided - _sandbox_names() if not n.startswith("_"))
             listed = ", ".join(known[:20]) + (", …" if len(known) > 20 else "")
-            line = node.sourceline or next((a.sourceline for a in node.iterancestors() if a.sourceline), None)
             problems.append(modeler_problem("expr.unknown_name", doc.file, line, element,
                                             what={"lo": WHAT[kind][0], "en": WHAT[kind][1]}, source=shown,
                                             names=", ".join(missing), known=listed or "-"))
+
+
+def available_anyway(kind: str, node) -> set[str]:
+    """Names an expression has wherever it runs: a multi-instance completion condition's counters."""
+    if kind == "completionCondition" and _local(node.getparent().tag) == "multiInstanceLoopCharacteristics":
+        return set(MI_VARIABLES)
+    return set()
+
+
+def _check_paths(flows, kind: str, owner, names: set[str], file: str, line: int | None, element: str | None,
+                 shown: str, problems: list[Problem]) -> None:
+    """One error when some of `names` (each provided somewhere) may not be set where the expression runs:
+    because a path reaches it without passing where the name is set, or because the name is an optional form
+    field a person may leave blank. `flows`: the Dataflow without and with blank optional fields counted."""
+    strict, lenient = flows
+    available = strict.available(kind, owner)
+    if available is None:
+        return  # a point no path reaches, or one the analysis does not judge
+    missing = names - available
+    if not missing:
+        return
+    what = {"lo": WHAT[kind][0], "en": WHAT[kind][1]}
+    given = lenient.available(kind, owner)
+    optional = sorted(missing & given) if given is not None else []
+    if optional:
+        problems.append(modeler_problem("expr.optional_field", file, line, element, what=what, source=shown,
+                                        names=", ".join(optional)))
+    off_path = sorted(missing - set(optional))
+    if not off_path:
+        return
+    setters = []
+    for name in off_path:
+        for node_id in lenient.setters(name):
+            label = lenient.nodes[node_id].get("name")
+            setters.append(f"«{label}» ({node_id})" if label else node_id)
+    problems.append(modeler_problem("expr.name_not_on_every_path", file, line, element, what=what, source=shown,
+                                    names=", ".join(off_path), setters=", ".join(dict.fromkeys(setters)) or "-"))

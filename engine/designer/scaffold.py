@@ -275,7 +275,8 @@ def _application_fields(out: Scaffold, form_id: str, docs, process, file: str) -
         number = re.search(rf"\b{variable}\b\s*[<>]=?\s*-?[\d(]|[\d)]\s*[<>]=?\s*\b{variable}\b|\b{variable}\b\s*[-+*/]", text)
         string = re.search(rf"\b{variable}\b\s*[!=]=\s*['\"]|\b{variable}\b\s+in\s+[\[(]\s*(None|['\"])", text)
         kind = "number" if number else "text" if string else "yes_no"
-        field = {"name": variable, "type": kind, "required": kind != "yes_no",
+        # required, yes/no included: a condition reading a field the applicant left blank could never be decided
+        field = {"name": variable, "type": kind, "required": True,
                  "label": {"lo": variable, "en": variable}}
         if kind == "text":
             field["max_length"] = 200

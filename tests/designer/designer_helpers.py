@@ -14,6 +14,22 @@ def scenario_files(name: str) -> list[tuple[str, bytes]]:
     return [(p.relative_to(root).as_posix(), p.read_bytes()) for p in sorted(root.rglob("*")) if p.is_file()]
 
 
+def with_condition(files: list[tuple[str, bytes]], flow: str, text: bytes) -> list[tuple[str, bytes]]:
+    """`files` with the condition expression of sequence flow `flow` replaced by `text` (XML-escaped)."""
+    import re
+
+    pattern = rb'(<bpmn:sequenceFlow id="' + re.escape(flow.encode()) + rb'"[^>]*>\s*<bpmn:conditionExpression[^>]*>)[^<]*'
+    return [(name, re.sub(pattern, lambda m: m.group(1) + text, data)) for name, data in files]
+
+
+def failing_at_run_time() -> list[tuple[str, bytes]]:
+    """camunda_modeler_v3 with gateway conditions every check accepts but that divide by zero when run: the
+    upload passes, and only running the process (the dry run) finds the fault."""
+    files = with_condition(scenario_files("camunda_modeler_v3"), "Flow_Check_Return",
+                           b"${fee_amount / (fee_amount - fee_amount) > 1}")
+    return with_condition(files, "Flow_Check_Reject", b"${fee_amount &lt; 0}")
+
+
 def make_zip(files: list[tuple[str, bytes]], folder: str | None = None) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:

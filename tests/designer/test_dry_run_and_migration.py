@@ -69,11 +69,26 @@ def test_dry_run_return_loop_timers_and_scripts(app):
         assert result.outcome == "completed"
 
 
-def test_dry_run_reports_a_failing_expression(app):
+def test_a_gateway_reading_a_decision_no_path_has_made_yet_is_refused_at_upload(app):
+    """Version 3 dropped the document check but kept its gateway: `decision` is read right after the start,
+    before any task could set it. It was accepted and only the dry run failed; now the upload says so."""
     with app.app_context():
-        broken = validate(collect(scenario_files("camunda_modeler_v3"))).bundle
-        result = dryrun.run(broken.definition, broken.bpmn, {})
-    assert result.outcome == "error" and "Gateway_Check" in result.error and "decision" in result.error
+        report = validate(collect(scenario_files("camunda_modeler_v3")))
+    assert report.bundle is None
+    found = [p for p in report.problems if p["code"] == "expr.name_not_on_every_path"]
+    assert {p["element"] for p in found} == {"Flow_Check_Return", "Flow_Check_Reject"}
+    assert all("decision" in p["messages"]["en"] and "Task_Approve" in p["messages"]["en"] for p in found), found
+
+
+def test_dry_run_reports_a_failing_expression(app):
+    from tests.designer.designer_helpers import failing_at_run_time
+
+    files = failing_at_run_time()
+    with app.app_context():
+        report = validate(collect(files))
+        assert report.bundle is not None, [str(p) for p in report.problems]
+        result = dryrun.run(report.bundle.definition, report.bundle.bpmn, {})
+    assert result.outcome == "error" and "Gateway_Check" in result.error and "division" in result.error
 
 
 def test_dry_run_of_a_published_version(app, designer):

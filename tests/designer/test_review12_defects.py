@@ -55,8 +55,8 @@ def test_a_condition_naming_a_variable_nothing_provides_is_refused_naming_it(app
 def test_the_same_condition_is_accepted_once_a_form_or_a_script_provides_the_name(app):
     def with_fields(name, text):
         if name == "forms/rv_application.yaml":
-            text += ("  - name: amount\n    type: number\n    label: {lo: ຈຳນວນ, en: Amount}\n"
-                     "  - name: urgent\n    type: yes_no\n    label: {lo: ດ່ວນ, en: Urgent}\n")
+            text += ("  - name: amount\n    type: number\n    label: {lo: ຈຳນວນ, en: Amount}\n    required: true\n"
+                     "  - name: urgent\n    type: yes_no\n    label: {lo: ດ່ວນ, en: Urgent}\n    required: true\n")
         return text
 
     assert _report(app, "unknown_name", with_fields).ok
@@ -145,8 +145,8 @@ def _token(client) -> dict:
     return {"Authorization": f"Bearer {response.get_json()['access_token']}", "Accept-Language": "en"}
 
 
-def _draft_over_api(client, headers, scenario: str) -> int:
-    files = scenario_files(scenario)
+def _draft_over_api(client, headers, scenario: str | list) -> int:
+    files = scenario_files(scenario) if isinstance(scenario, str) else scenario
     data = {"files": [(io.BytesIO(content), name.rsplit("/", 1)[-1]) for name, content in files]}
     response = client.post("/api/v1/designer/uploads", data=data, headers=headers,
                            content_type="multipart/form-data")
@@ -166,16 +166,18 @@ def _versions(app, service_id: str) -> int:
 
 
 def test_publishing_over_the_api_is_refused_when_the_dry_run_fails(app, client):
-    """camunda_modeler_v3 validates, but its gateway reads `decision` before any task sets it."""
+    """A process that validates, but whose first gateway divides by zero when it runs."""
+    from tests.designer.designer_helpers import failing_at_run_time
+
     headers = _token(client)
     before = _versions(app, "fishing_permit")
-    draft = _draft_over_api(client, headers, "camunda_modeler_v3")
+    draft = _draft_over_api(client, headers, failing_at_run_time())
     response = client.post(f"/api/v1/designer/drafts/{draft}/publish", headers=headers, json={"centres": []})
     assert response.status_code == 422, response.data
     body = response.get_json()
     assert body["code"] == "dry_run_failed" if "code" in body else True
     text = response.get_data(as_text=True)
-    assert "dry run" in text and "Gateway_Check" in text and "decision" in text
+    assert "dry run" in text and "Gateway_Check" in text and "division" in text
     assert _versions(app, "fishing_permit") == before
     lao = client.post(f"/api/v1/designer/drafts/{draft}/publish", json={"centres": []},
                       headers={**headers, "Accept-Language": "lo"})
@@ -183,11 +185,11 @@ def test_publishing_over_the_api_is_refused_when_the_dry_run_fails(app, client):
 
 
 def test_publishing_on_the_designer_page_is_refused_when_the_dry_run_fails(app, client):
-    from tests.designer.designer_helpers import upload
+    from tests.designer.designer_helpers import failing_at_run_time, upload
 
     before = _versions(app, "fishing_permit")
     login(client, "designer")
-    response = upload(client, scenario_files("camunda_modeler_v3"))
+    response = upload(client, failing_at_run_time())
     assert response.status_code == 302, response.data
     draft = int(re.search(r"/drafts/(\d+)", response.headers["Location"]).group(1))
     published = client.post(f"/designer/drafts/{draft}/publish", data={"centre": ["xaysettha"]})

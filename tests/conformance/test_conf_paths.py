@@ -1,0 +1,88 @@
+"""A condition may only read names that every path to it has set (engine.catalogue.dataflow).
+
+Before, a name was checked against the whole service: a gateway reading `score` was accepted as soon as some task
+anywhere set `score`, the default-path dry run passed, and a real application that came the other way failed
+at the gateway on every try. Each refused scenario here was accepted by the old code; the well-formed one shows
+that what every path provides (after a parallel join, around a loop, from inside a subprocess to its error
+boundary) is still accepted, and runs, restored between steps.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from tests.conformance.harness import DATA, Case, load_bundle, publish
+
+LAO = re.compile("[\u0e80-\u0eff]")
+
+
+@pytest.mark.parametrize(("scenario", "code", "element", "name", "setter"), [
+    # the default branch of a review reaches the second gateway without the score
+    ("path_other_branch", "expr.name_not_on_every_path", "Flow_High", "score", "Task_Score"),
+    # a parallel branch reads what its sibling sets: the sibling may not have finished (and SpiffWorkflow gives
+    # each branch its own copy of the data until the join)
+    ("path_parallel_sibling", "expr.name_not_on_every_path", "Flow_High", "score", "Task_Score"),
+    # a boundary timer fires before the task's form was ever submitted
+    ("path_timer_boundary", "expr.name_not_on_every_path", "Flow_High", "score", "Task_Score"),
+    # an optional field the applicant may leave blank is not in the case data at all
+    ("path_optional_field", "expr.optional_field", "Flow_Large", "amount", None),
+])
+def test_a_name_not_set_on_every_path_is_refused_at_its_element(conf, scenario, code, element, name, setter):
+    bundle, problems = load_bundle(scenario)
+    assert bundle is None
+    errors = [p for p in problems if p.severity == "error"]
+    assert [(p.code, p.element) for p in errors] == [(code, element)], [str(p) for p in problems]
+    found = errors[0]
+    assert found.file.endswith("process.bpmn") and found.line
+    assert name in found.message["en"] and name in found.message["lo"]
+    if setter:
+        assert setter in found.message["en"] and setter in found.message["lo"]
+    assert LAO.search(found.message["lo"]) and LAO.search(found.hint["lo"]) and found.hint["en"]
+
+
+def test_the_designer_api_refuses_the_upload_in_the_designers_language(conf, client):
+    folder = DATA / "path_other_branch"
+    files = [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
+    files += [(f"forms/{p.name}", p.read_bytes()) for p in sorted((DATA / "_forms").glob("*.yaml"))]
+    token = client.post("/api/v1/auth/token", json={"username": "designer", "password": "demo-pass-2026"})
+    for language, words in (("en", "nothing has set it yet"), ("lo", "ຍັງບໍ່ມີຫຍັງກຳນົດຄ່ານີ້")):
+        headers = {"Authorization": f"Bearer {token.get_json()['access_token']}", "Accept-Language": language}
+        response = client.post("/api/v1/designer/uploads", headers=headers, content_type="multipart/form-data",
+                               data={"files": [(io.BytesIO(data), name.rsplit("/", 1)[-1]) for name, data in files]})
+        assert response.status_code == 422, response.data
+        found = [p for p in response.get_json()["report"] if p["element"] == "Flow_High"]
+        assert len(found) == 1 and words in found[0]["message"] and "Task_Score" in found[0]["message"], found
+
+
+def test_names_every_path_sets_are_accepted(conf):
+    bundle, problems = load_bundle("path_well_formed")
+    assert bundle is not None, [str(p) for p in problems]
+    assert [p for p in problems if p.severity == "error"] == []
+
+
+def test_after_the_join_both_branches_names_decide(conf):
+    case = Case(publish("path_well_formed"))
+    assert case.inbox() == [("Task_Check", "front_desk"), ("Task_Score", "approver")]
+    case.complete("Task_Score", {"score": 8})
+    case.complete("Task_Check", {"decision": "approve"})
+    app = case.app()
+    assert case.inbox() == [] and (app.status, app.milestone) == ("completed", "completed")
+
+
+def test_the_loop_reads_what_the_first_pass_set(conf):
+    case = Case(publish("path_well_formed"))
+    case.complete("Task_Check", {"decision": "approve"})
+    case.complete("Task_Score", {"score": 1})
+    assert case.inbox() == [("Task_Note", "front_desk")]
+    case.complete("Task_Note")
+    assert case.inbox() == [("Task_Note", "front_desk")]  # score 1 < 3: round again
+    assert case.app().status == "in_progress"
+
+
+def test_the_error_boundary_path_reads_the_decision_made_inside(conf):
+    case = Case(publish("path_well_formed"))
+    case.complete("Task_Check", {"decision": "reject"})
+    app = case.app()
+    assert case.inbox() == [] and app.milestone == "rejected"
