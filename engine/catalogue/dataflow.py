@@ -217,7 +217,7 @@ class Dataflow:
             return TOP
         if kind == "timer":
             return self.IN.get(self.attached.get(owner_id, owner_id), TOP)
-        if kind in ("loopCardinality", "loopDataInputRef"):
+        if kind in ("loopCardinality", "loopDataInputRef", "script"):
             return self.IN[owner_id]
         if kind == "loopCondition":
             loop = owner.find(f"{{{BPMN_NS}}}standardLoopCharacteristics")

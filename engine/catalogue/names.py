@@ -1,12 +1,15 @@
-"""Every name a condition reads must be something the process can provide, or the step fails for ever.
+"""Every name a condition or script reads must be something the process provides on every path to it, or the
+step fails for ever.
 
-A gateway condition, a completion or loop condition, a cardinality or a timer expression is evaluated over the
-case data. A name that no form, script, data item, connector or built-in ever provides (`${amount > 1000}` in
-a process without an `amount` field) raises a NameError at run time on every try: it is refused at upload,
-naming the expression, the element and the missing name.
+A gateway condition, a completion or loop condition, a cardinality, a timer expression or a script task is
+evaluated over the case data. A name that no form, script, data item, connector or built-in ever provides
+(`${amount > 1000}` in a process without an `amount` field) raises a NameError at run time on every try: it is
+refused at upload, naming the expression, the element and the missing name. A name that is provided, but not on
+every path that reaches the expression (another branch sets it, a concurrent branch, the task a boundary timer
+interrupted), or an optional form field (absent when left blank), is refused too (engine.catalogue.dataflow).
+A script with its own `try` is trusted to handle a missing name.
 
-What a process provides (anywhere in the service's files, not per path: a name set on one path and read on
-another is the designer's decision, and the dry run walks the paths):
+What a process provides (anywhere in the service's files):
 
 * the fields of the application form and of every task form (service.yaml, formKey, task_forms), and the
   `reason` a clerk's return or reject sets (with a form that has a `decision`);
@@ -42,6 +45,7 @@ WHAT = {
     "loopCardinality": ("ຈຳນວນຮອບ", "loop cardinality"),
     "timer": ("ເວລາຂອງໂມງຈັບເວລາ", "timer expression"),
     "loopDataInputRef": ("ຊຸດຂໍ້ມູນເຂົ້າ", "input collection"),
+    "script": ("ສະຄຣິບ", "script"),
 }
 
 
@@ -72,6 +76,14 @@ def free_names(source: str, mode: str = "eval") -> set[str]:
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             bound.add(node.name)
     return loads - bound
+
+
+def _guards_names(source: str) -> bool:
+    """Whether a script handles a missing name itself (a `try`): then what it reads is its own business."""
+    try:
+        return any(isinstance(node, ast.Try) for node in ast.walk(ast.parse(source, mode="exec")))
+    except (SyntaxError, ValueError):
+        return True
 
 
 def assigned_names(source: str) -> set[str]:
@@ -204,7 +216,10 @@ def _expressions(doc):
                 continue
             tag = _local(node.tag)
             text = (node.text or "").strip()
-            if node.tag.startswith(f"{{{BPMN_NS}}}") and tag == "loopDataInputRef" and text:
+            if node.tag == f"{{{BPMN_NS}}}script" and text and _local(node.getparent().tag) == "scriptTask" \
+                    and not _guards_names(text):
+                yield "script", node, node.getparent(), text, text
+            elif node.tag.startswith(f"{{{BPMN_NS}}}") and tag == "loopDataInputRef" and text:
                 yield tag, node, _owner(node), text, text  # a name the collection must already have
             elif node.tag.startswith(f"{{{BPMN_NS}}}") and tag in WHAT and text:
                 yield tag, node, _owner(node), text, node.get(SOURCE_ATTR) or text
@@ -231,7 +246,7 @@ def check_names(docs, service: dict, tasks: dict, forms: dict, connectors: dict[
     flow = None
     for doc in docs:
         for kind, node, owner, python, source in _expressions(doc):
-            names = free_names(python)
+            names = free_names(python, "exec" if kind == "script" else "eval")
             if not names:
                 continue
             available = provided | available_anyway(kind, node)

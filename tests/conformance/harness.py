@@ -43,8 +43,8 @@ def restart() -> None:
     hooks._can_wait.cache_clear()
 
 
-def load_bundle(name: str, problems: list | None = None):
-    """The scenario validated like an upload: (bundle or None, problems)."""
+def load_bundle(name: str, problems: list | None = None, files: dict[str, bytes] | None = None):
+    """The scenario validated like an upload: (bundle or None, problems); `files` replaces its folder's files."""
     from engine.catalogue.forms import parse_form
     from engine.catalogue.loader import load_service
     from engine.catalogue.yamlio import load_yaml
@@ -58,7 +58,7 @@ def load_bundle(name: str, problems: list | None = None):
                 form = parse_form(load_yaml(path.read_text("utf-8")), path.name, problems)
                 forms[form["id"]] = form
     folder = DATA / name
-    files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    files = files or {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
     service_id = _service_id(files)
     bundle = load_service(folder.with_name(service_id), f"workflows/{service_id}", forms, cat.roles, problems,
                           files=files)

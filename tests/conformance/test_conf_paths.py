@@ -26,6 +26,8 @@ LAO = re.compile("[\u0e80-\u0eff]")
     ("path_parallel_sibling", "expr.name_not_on_every_path", "Flow_High", "score", "Task_Score"),
     # a boundary timer fires before the task's form was ever submitted
     ("path_timer_boundary", "expr.name_not_on_every_path", "Flow_High", "score", "Task_Score"),
+    # a script task is held to the same rule as a condition (a NameError there fails the step for ever)
+    ("path_script_reads", "expr.name_not_on_every_path", "Script_Total", "score", "Task_Score"),
     # an optional field the applicant may leave blank is not in the case data at all
     ("path_optional_field", "expr.optional_field", "Flow_Large", "amount", None),
 ])
@@ -86,3 +88,14 @@ def test_the_error_boundary_path_reads_the_decision_made_inside(conf):
     case.complete("Task_Check", {"decision": "reject"})
     app = case.app()
     assert case.inbox() == [] and app.milestone == "rejected"
+
+
+def test_a_script_reading_a_name_nothing_provides_is_refused(conf):
+    folder = DATA / "path_script_reads"
+    files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    files["process.bpmn"] = files["process.bpmn"].replace(b"total = score * 2", b"total = points * 2")
+    bundle, problems = load_bundle("path_script_reads", files=files)
+    assert bundle is None
+    found = [p for p in problems if p.severity == "error"]
+    assert [(p.code, p.element) for p in found] == [("expr.unknown_name", "Script_Total")], [str(p) for p in problems]
+    assert "points" in found[0].message["en"] and "script" in found[0].message["en"]
