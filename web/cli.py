@@ -11,7 +11,19 @@ from flask.cli import FlaskGroup, with_appcontext
 from web import create_app
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def _create_app():
+    """The app of a command; a bad setting (production without SECRET_KEY, say) is one line naming it and exit
+    status 1, not a traceback."""
+    from web.settings import SettingsError
+
+    try:
+        return create_app()
+    except SettingsError as exc:
+        click.echo(f"odsc: {exc}", err=True)
+        sys.exit(1)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main():
     """ODSC platform: One-Door Service Centres of Lao PDR."""
 

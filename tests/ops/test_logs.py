@@ -49,3 +49,55 @@ def test_web_logs_are_json_lines_with_the_request_id(app, tmp_path):
     assert not any("Job OK" in line["event"] for line in lines)
     assert any(line["event"] == "connector x failed" and line["level"] == "warning" for line in lines)
     assert not [line for line in done.stderr.splitlines() if line.strip() and not line.startswith("{")]
+
+
+def _production_env(app, tmp_path, **extra) -> dict:
+    env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], LOG_FORMAT="json",
+               ODSC_ENV="production", ODSC_INSTANCE=str(tmp_path / "instance"), **extra)
+    env.pop("REDIS_URL", None)
+    env.pop("SECRET_KEY", None) if "SECRET_KEY" not in extra else None
+    return env
+
+
+def test_without_secret_key_the_web_server_and_the_worker_say_so_in_one_line(app, tmp_path):
+    """Production without SECRET_KEY: gunicorn (as the Procfile runs it) stops in its master with one JSON line
+    naming the setting, and `odsc worker` with one line, both with exit status 1; no traceback, no
+    "Worker failed to boot" per worker."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = _production_env(app, tmp_path)
+    web = subprocess.run([str(gunicorn), "--bind", "127.0.0.1:0", "--workers", "2", "--config",
+                          "python:web.gunicorn_conf", "web:create_app()"], env=env, cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert web.returncode == 1, web.stderr
+    lines = [line for line in (web.stdout + web.stderr).splitlines() if line.strip()]
+    assert all(line.startswith("{") for line in lines), lines
+    errors = [json.loads(line) for line in lines if json.loads(line)["level"] == "error"]
+    assert len(errors) == 1 and "SECRET_KEY is not set" in errors[0]["event"], lines
+    assert "Traceback" not in web.stderr and "failed to boot" not in web.stderr
+    worker = subprocess.run([str(Path(sys.executable).with_name("odsc")), "worker", "--burst"], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert worker.returncode == 1
+    assert "Traceback" not in worker.stderr and "SECRET_KEY is not set" in worker.stderr
+    assert len([line for line in worker.stderr.splitlines() if line.strip()]) == 1, worker.stderr
+
+
+def test_gunicorn_own_lines_are_json(app, tmp_path):
+    """Starting, listening, booting a worker: gunicorn's own lines go through the platform's JSON handler."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = _production_env(app, tmp_path, SECRET_KEY="k" * 64)
+    proc = subprocess.Popen([str(gunicorn), "--bind", "127.0.0.1:0", "--workers", "1", "--config",
+                             "python:web.gunicorn_conf", "web:create_app()"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seen = []
+    try:
+        for line in proc.stdout:  # blocks until gunicorn writes; ends when the worker has booted
+            seen.append(line.rstrip("\n"))
+            if "Booting worker" in line:
+                break
+    finally:
+        proc.terminate()
+        rest = proc.communicate(timeout=60)[0]
+    seen += [line for line in rest.splitlines() if line.strip()]
+    events = [json.loads(line) for line in seen]  # every line is JSON, or this fails naming it
+    assert any(e["event"].startswith("Starting gunicorn") and e["logger"] == "gunicorn.error" for e in events)
+    assert any("Booting worker" in e["event"] and {"time", "level"} <= set(e) for e in events)
