@@ -108,19 +108,14 @@ def timer_due_at(task, zone: str | None = None) -> datetime | None:
     """When a waiting timer task fires by the workflow's own computation (naive UTC), or None.
 
     A date-time without an offset is read in `zone` (the centre's). For a held task, the time kept when it
-    was held. Unreadable values count as due now (SpiffWorkflow reports them when it refreshes)."""
+    was held. Unreadable values count as due now (SpiffWorkflow reports them when it refreshes). Reads only:
+    an event-based gateway's choice is made by settle_gateway_timer."""
     definitions = _timer_definitions(task.task_spec)
     if not definitions:
         return None
     value = task._get_internal_data("event_value")
     if value is None:
         return None
-    if not _is_held(value):
-        choice = _earliest_of_gateway(task, zone)
-        if choice is not None:  # held at once: only the chosen timer may fire (see let_fire)
-            task._set_internal_data(**{_CHOSEN: choice[0]})
-            hold(task, choice[1])
-            value = task._get_internal_data("event_value")
     if _is_held(value):
         kept = task._get_internal_data(_KEPT)
         return to_utc(kept, zone) if kept else None
@@ -134,6 +129,21 @@ def timer_due_at(task, zone: str | None = None) -> datetime | None:
         return to_utc(value, zone) or utcnow()
     except Exception:  # noqa: BLE001 - an unparseable expression: SpiffWorkflow reports it when it refreshes
         return utcnow()
+
+
+def settle_gateway_timer(task, zone: str | None = None) -> None:
+    """An event-based gateway waiting on several timers: choose the one due first (`zone` as for
+    timer_due_at) and hold the task at its time, so that only the chosen timer may fire (see let_fire).
+    Changes nothing for any other task, or once the task is held."""
+    if not _timer_definitions(task.task_spec):
+        return
+    value = task._get_internal_data("event_value")
+    if value is None or _is_held(value):
+        return
+    choice = _earliest_of_gateway(task, zone)
+    if choice is not None:
+        task._set_internal_data(**{_CHOSEN: choice[0]})
+        hold(task, choice[1])
 
 
 def hold(task, due: datetime) -> None:
@@ -207,6 +217,7 @@ def waiting_timers(workflow, zone: str | None = None) -> dict[str, tuple[str, da
     tasks (`zone`: the centre's IANA zone, for date-times without an offset)."""
     out = {}
     for task in workflow.get_tasks(state=TaskState.WAITING):
+        settle_gateway_timer(task, zone)  # before reading its time: a gateway's time is its chosen timer's
         due = timer_due_at(task, zone)
         if due is not None:
             out[str(task.id)] = (timer_element(task), due)
