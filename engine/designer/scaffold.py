@@ -6,8 +6,9 @@ What is proposed, each item reported as a warning that says it was guessed:
   any other lane gets a proposed role id made from its name (which the designer must correct or create);
 - user tasks without a known form → a generated form: from `camunda:formField`s (Camunda 7), from an embedded
   Camunda 8 form (`zeebe:userTaskForm` JSON) or, with neither, a confirmation form with a decision;
-- milestones from the main path (start → first/default flows → end): received, in review at its first user task,
-  completed at its end; other end events named like a refusal → rejected;
+- milestones from the main path (start → first/default flows, avoiding refusals → end): received, in review at
+  its first user task; every end event of the process completed, or rejected when its name or id says refused
+  or cancelled (English or Lao: "Invoice rejected", `End_Denied`, "ຍົກເລີກ"), wherever it is;
 - an application form with the applicant's name and phone number.
 """
 from __future__ import annotations
@@ -21,7 +22,10 @@ import yaml
 from engine.catalogue.bpmn import BPMN_NS, CAMUNDA_NS, ZEEBE_NS, read_document
 from engine.catalogue.problems import LOCALES, Problem
 
-REFUSAL_WORDS = re.compile(r"reject|refus|denied|cancel|ປະຕິເສດ|ຍົກເລີກ|ບໍ່ອະນຸມັດ", re.I)
+# words of a refusal or a cancellation, in a name or an id (`End_Denied`, "Invoice rejected", "ຍົກເລີກຄຳຮ້ອງ"):
+# the platform's one milestone for a case closed without the service is `rejected` (services.MILESTONES)
+REFUSAL_WORDS = re.compile(r"reject|refus|den(y|ied|ial)|declin|cancel|withdrawn|ປະຕິເສດ|ຍົກເລີກ|ບໍ່ອະນຸມັດ|ບໍ່ຜ່ານ",
+                           re.I)
 _GUESSES = {
     "id": ("ລະຫັດບໍລິການ {value} ມາຈາກຂະບວນການ {process}", "the service id {value} comes from the process {process}"),
     "lane": ("ເລນ «{lane}» → ບົດບາດຫ້ອງການ {value}", "lane «{lane}» → office role {value}"),
@@ -142,6 +146,13 @@ def _leads_to_refusal(flow) -> bool:
     return bool(REFUSAL_WORDS.search(condition)) and not re.search(r"!=|\bne\b|\bnot\b|!\s*\(", condition)
 
 
+def _refusal_end(node) -> bool:
+    """An end event whose name or id says the case ends refused or cancelled ("Invoice rejected", `End_Denied`,
+    "ຍົກເລີກຄຳຮ້ອງ")."""
+    return node is not None and node.tag == f"{{{BPMN_NS}}}endEvent" and bool(
+        REFUSAL_WORDS.search(f"{node.get('name') or ''} {node.get('id') or ''}"))
+
+
 def _main_path(process) -> list[str]:
     """Element ids from the start event along the default (or first) outgoing flow, until an end or a loop."""
     flows = {}
@@ -158,8 +169,8 @@ def _main_path(process) -> list[str]:
         default = nodes.get(current).get("default") if nodes.get(current) is not None else None
         unconditional = [f for f in outgoing if f.find(f"{{{BPMN_NS}}}conditionExpression") is None]
         candidates = [f for f in outgoing if f.get("id") == default] + [
-            f for f in outgoing if not REFUSAL_WORDS.search(f.get("name") or "") and not _leads_to_refusal(f)] + \
-            unconditional + outgoing
+            f for f in outgoing if not REFUSAL_WORDS.search(f.get("name") or "") and not _leads_to_refusal(f)
+            and not _refusal_end(nodes.get(f.get("targetRef")))] + unconditional + outgoing
         chosen = candidates[0]  # lxml elements without children are falsy: never `or` them
         current = chosen.get("targetRef")
     return path
@@ -285,19 +296,21 @@ def _application_fields(out: Scaffold, form_id: str, docs, process, file: str) -
 
 
 def _milestones(process, doc) -> list[dict]:
+    """received at the start, in review at the main path's first user task; each of the process's own end events
+    completed, or rejected when its name or id says refused or cancelled (the main path's end included: its
+    first flows may lead to the refusal). An error end never ends a case (support matrix: only inside a
+    subprocess that catches it); a terminate end is named like any other (the platform closes a case completed
+    or rejected, nothing else)."""
     path = _main_path(process)
     kinds = {eid: el["tag"] for eid, el in doc.elements.items() if el["process"] == process.get("id")}
     starts = [e for e in path if kinds.get(e) == "startEvent"][:1]
     tasks = [e for e in path if kinds.get(e) == "userTask"][:1]
-    ends = [e for e in path if kinds.get(e) == "endEvent"][-1:]
-    # only the process's own end events end a case; an error end is never a completion
-    top = {c.get("id") for c in process if isinstance(c.tag, str) and c.tag == f"{{{BPMN_NS}}}endEvent"
-           and c.find(f"{{{BPMN_NS}}}errorEventDefinition") is None}
-    ends = [e for e in ends if e in top]
-    other_ends = [eid for eid, el in doc.elements.items() if el["tag"] == "endEvent" and eid not in ends
-                  and el["process"] == process.get("id") and eid in top]
-    rejected = [e for e in other_ends if REFUSAL_WORDS.search(doc.elements[e]["name"] or e)]
-    completed = ends + [e for e in other_ends if e not in rejected]
+    ends = [c for c in process if isinstance(c.tag, str) and c.tag == f"{{{BPMN_NS}}}endEvent"
+            and c.find(f"{{{BPMN_NS}}}errorEventDefinition") is None]
+    main_end = [e for e in path if kinds.get(e) == "endEvent"][-1:]
+    ends.sort(key=lambda c: c.get("id") not in main_end)  # the main path's end first, then document order
+    rejected = [c.get("id") for c in ends if _refusal_end(c)]
+    completed = [c.get("id") for c in ends if not _refusal_end(c)]
     labels = {"received": ("ໄດ້ຮັບຄຳຮ້ອງແລ້ວ", "Received"), "in_review": ("ກຳລັງພິຈາລະນາ", "Under review"),
               "completed": ("ສຳເລັດ", "Completed"), "rejected": ("ຖືກປະຕິເສດ", "Rejected")}
     out = []

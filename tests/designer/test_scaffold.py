@@ -179,3 +179,77 @@ def test_bare_corpus_files_need_no_hand_edits_beyond_the_generated_service_yaml(
             if report.ok:
                 valid.append(name)
     assert len(valid) * 2 >= len(files), (len(valid), len(files), sorted(set(files) - set(valid)))
+
+
+INVOICE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_invoice"
+    targetNamespace="http://bpmn.io/schema/bpmn" exporter="bpmn-js (https://demo.bpmn.io)" exporterVersion="17.0.0">
+  <bpmn:process id="Invoice_Check" name="Invoice check" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1" name="Invoice received" />
+    <bpmn:userTask id="Task_Review" name="Review the invoice" />
+    <bpmn:exclusiveGateway id="Gw_Ok" name="Approved?" />
+    <bpmn:endEvent id="End_Rejected" name="Invoice rejected" />
+    <bpmn:userTask id="Task_Pay" name="Pay" />
+    <bpmn:exclusiveGateway id="Gw_Paid" name="Paid?" />
+    <bpmn:endEvent id="End_Denied" />
+    <bpmn:endEvent id="End_Lao" name="ຍົກເລີກຄຳຮ້ອງ" />
+    <bpmn:endEvent id="End_Stop" name="Application withdrawn"><bpmn:terminateEventDefinition /></bpmn:endEvent>
+    <bpmn:endEvent id="End_Paid" name="Invoice paid" />
+    <bpmn:sequenceFlow id="F1" sourceRef="StartEvent_1" targetRef="Task_Review" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Task_Review" targetRef="Gw_Ok" />
+    <bpmn:sequenceFlow id="F_No" name="No" sourceRef="Gw_Ok" targetRef="End_Rejected">
+      <bpmn:conditionExpression>${approved == false}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F_Yes" name="Yes" sourceRef="Gw_Ok" targetRef="Task_Pay">
+      <bpmn:conditionExpression>${approved}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F3" sourceRef="Task_Pay" targetRef="Gw_Paid" />
+    <bpmn:sequenceFlow id="F4" sourceRef="Gw_Paid" targetRef="End_Denied">
+      <bpmn:conditionExpression>${paid &lt; 1}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F5" sourceRef="Gw_Paid" targetRef="End_Lao">
+      <bpmn:conditionExpression>${paid &lt; 2}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F6" sourceRef="Gw_Paid" targetRef="End_Stop">
+      <bpmn:conditionExpression>${paid &lt; 3}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F7" sourceRef="Gw_Paid" targetRef="End_Paid">
+      <bpmn:conditionExpression>${paid &gt;= 3}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_end_events_named_or_identified_as_a_refusal_or_cancellation_are_the_rejected_milestone():
+    """The main path's first flow leads to "Invoice rejected": it is still rejected, not completed; so is an end
+    whose id alone says it (`End_Denied`), a Lao name (ຍົກເລີກ) and a terminate end named "withdrawn"."""
+    from engine.designer.scaffold import scaffold
+
+    generated = scaffold({"invoice.bpmn": INVOICE.encode()}, {}, {})
+    milestones = {m["id"]: m["elements"] for m in yaml.safe_load(generated.service_yaml)["milestones"]}
+    assert milestones == {"received": ["StartEvent_1"], "in_review": ["Task_Review"], "completed": ["End_Paid"],
+                          "rejected": ["End_Rejected", "End_Denied", "End_Lao", "End_Stop"]}
+    shown = next(p for p in generated.guesses if p.code == "scaffold.milestones")
+    assert "completed (End_Paid)" in shown.messages["en"] and "completed (End_Paid)" in shown.messages["lo"]
+
+
+def test_a_bare_upload_closes_a_case_that_ends_at_invoice_rejected_as_rejected(app):
+    from engine.db import db
+    from engine.designer.service import publish_draft, receive_upload
+    from engine.models import Application
+    from engine.runtime.commands import complete_task, start_application
+
+    with app.app_context():
+        report, draft = receive_upload([("invoice.bpmn", INVOICE.encode())], actor("designer"))
+        assert report.ok, report.errors
+        publish_draft(draft.id, actor("designer"), ["xaysettha"])
+        application_id = start_application(
+            service_id=draft.service_id, centre_id="xaysettha", actor=actor("desk.xs"), channel="desk",
+            data={"applicant_name": "ສົມຊາຍ", "phone": "02055551234", "approved": False, "paid": 3}).id
+        task = ready_tasks(application_id)[0]
+        assert (task.bpmn_id, task.office_role) == ("Task_Review", "supervisor")  # no lanes: the supervisor's
+        complete_task(task.id, actor("supervisor.xs"), {"decision": "approve"})
+        application = db.session.get(Application, application_id)
+        assert ready_tasks(application_id) == []
+        assert (application.status, application.milestone) == ("rejected", "rejected")
