@@ -57,7 +57,10 @@ MESSAGES.setdefault("dry_run_failed", (
 # outcomes of the default-path dry run that block publishing: a step raised, or nothing can move the case
 BLOCKING_OUTCOMES = {"error": ("ຂັ້ນຕອນໜຶ່ງຜິດພາດ", "a step failed"),
                      "waiting": ("ບໍ່ມີໜ້າວຽກ ຫຼື ໂມງຈັບເວລາໃດທີ່ຈະພາຄຳຮ້ອງໄປຕໍ່", "no task or timer can move the case on"),
-                     "stuck": ("ຄຳຮ້ອງຄ້າງຢູ່", "the case is stuck")}
+                     "stuck": ("ຄຳຮ້ອງຄ້າງຢູ່", "the case is stuck"),
+                     "invalid_answers": ("ຄຳຕອບຕົວຢ່າງຂອງແບບຟອມຄຳຮ້ອງບໍ່ຜ່ານການກວດ ຄືກັບຄຳຮ້ອງແທ້",
+                                         "the sample answers of the application form fail its checks, as a real "
+                                         "application's would")}
 
 
 class DryRunFailed(DomainError):
