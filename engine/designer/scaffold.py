@@ -4,8 +4,10 @@ What is proposed, each item reported as a warning that says it was guessed:
 - the service id and names from the executable process (its id and name);
 - lanes → office roles: a lane named by a role id, or by a role's Lao or English name, maps to that role;
   any other lane gets a proposed role id made from its name (which the designer must correct or create);
-- user tasks without a known form → a generated form: from `camunda:formField`s (Camunda 7), from an embedded
-  Camunda 8 form (`zeebe:userTaskForm` JSON) or, with neither, a confirmation form with a decision;
+- user tasks without a form → a generated form: from `camunda:formField`s (Camunda 7), from an embedded
+  Camunda 8 form (`zeebe:userTaskForm` JSON) or, with neither, a confirmation form with a decision; a task that
+  names a form file the upload does not have (`formJsonSchemaFilename`, `camunda:formKey`, a linked Camunda 8
+  form) gets none: the validator reports the missing file at the task (engine.catalogue.services);
 - milestones from the main path (start → first/default flows, avoiding refusals → end): received, in review at
   its first user task; every end event of the process completed, or rejected when its name or id says refused
   or cancelled (English or Lao: "Invoice rejected", `End_Denied`, "ຍົກເລີກ"), wherever it is;
@@ -108,10 +110,18 @@ def _camunda7_fields(task) -> list[dict]:
     return fields
 
 
-def _camunda8_fields(task, root) -> list[dict]:
+def _embedded_form(task, root) -> str | None:
+    """The JSON of the Camunda 8 form embedded in the file (`zeebe:userTaskForm`) that the task's
+    `zeebe:formDefinition formKey` names; None when it names none or the file has no such form."""
     key = next((d.get("formKey") for d in task.iter(f"{{{ZEEBE_NS}}}formDefinition") if d.get("formKey")), "")
     form_id = key.rsplit(":", 1)[-1]
-    body = next((f.text for f in root.iter(f"{{{ZEEBE_NS}}}userTaskForm") if f.get("id") == form_id), None)
+    if not form_id:
+        return None
+    return next((f.text or "" for f in root.iter(f"{{{ZEEBE_NS}}}userTaskForm") if f.get("id") == form_id), None)
+
+
+def _camunda8_fields(task, root) -> list[dict]:
+    body = _embedded_form(task, root)
     try:
         components = json.loads(body or "{}").get("components") or []
     except (ValueError, AttributeError):
@@ -214,6 +224,10 @@ def scaffold(bpmn_files: dict[str, bytes], roles: dict, forms: dict) -> Scaffold
     for task in process.iter(f"{{{BPMN_NS}}}userTask"):
         info = doc.user_tasks.get(task.get("id"))
         if info is None or (info.form and info.form in forms):
+            continue
+        if info.form and _embedded_form(task, root) is None:
+            # the task names a form file that is not here (formJsonSchemaFilename, camunda:formKey, a linked
+            # zeebe form): never replaced by a generated one; the validator names the missing file at the task
             continue
         form_id = _slug(f"{sid}_{task.get('id')}", "form")[:64]
         fields = _camunda7_fields(task) or _camunda8_fields(task, root)
