@@ -1,6 +1,10 @@
-"""A task that names a form file the upload does not have is reported at the task, never silently given a
-generated form: SpiffArena's `formJsonSchemaFilename`, Camunda 7 `camunda:formKey`, a linked Camunda 8 form
-(`zeebe:formDefinition formId`) or an embedded one (`formKey`) whose `zeebe:userTaskForm` is not in the file.
+"""A file the service names and the upload does not have is reported, never silently replaced by a default.
+
+A task's form: SpiffArena's `formJsonSchemaFilename`, Camunda 7 `camunda:formKey`, a linked Camunda 8 form
+(`zeebe:formDefinition formId`) or an embedded one (`formKey`) whose `zeebe:userTaskForm` is not in the file is an
+error at the task, never a generated confirmation form. The certificate: `certificate:` naming a file is an error
+(the certificate would print the name), and certificate.html.j2 in an upload is read, kept with the draft,
+published and downloaded again (it was ignored: the default template was printed).
 
 Driven through the designer's upload command, bare (the generated service.yaml) and with a service.yaml."""
 from __future__ import annotations
@@ -116,3 +120,62 @@ def test_camunda8_linked_and_missing_embedded_forms_are_errors_an_embedded_one_i
         assert set(task_forms) == {"Task_Embedded"}
         form = yaml.safe_load(draft.forms[task_forms["Task_Embedded"]])
         assert [f["name"] for f in form["fields"]] == ["hull_number"]
+
+
+TEMPLATE = "<h1>{{ service.name.en }}</h1><p>Permit {{ number }}</p>\n"
+
+
+def _fishing(service_yaml_extra: str = "", template: str | None = None) -> list[tuple[str, bytes]]:
+    from tests.designer.designer_helpers import make_zip
+
+    files = [(n, d + service_yaml_extra.encode() if n == "service.yaml" else d)
+             for n, d in scenario_files("camunda_modeler")]
+    if template is not None:
+        files.append(("certificate.html.j2", template.encode()))
+    return [("fishing.zip", make_zip(files, "fishing_permit"))]
+
+
+def test_certificate_naming_a_file_instead_of_the_template_is_an_error(app):
+    from engine.designer.service import receive_upload
+
+    with app.app_context():
+        report, draft = receive_upload(_fishing("certificate: fishing_certificate.html.j2\n"), actor("designer"))
+        assert draft is None
+        finding = next(p for p in report.errors if p["code"] == "certificate.template_file_missing")
+        assert finding["file"].endswith("/service.yaml") and finding["line"] and finding["line"] > 1
+        for locale in ("lo", "en"):
+            assert "fishing_certificate.html.j2" in finding["messages"][locale]
+            assert "certificate.html.j2" in finding["hints"][locale]
+        # the template text itself under certificate: is still read
+        report, draft = receive_upload(_fishing("certificate: |\n  <p>{{ number }}</p>\n"), actor("designer"))
+        assert report.ok, report.errors
+
+
+def test_an_uploaded_certificate_template_is_published_and_downloaded_again(app):
+    import io
+    import zipfile
+
+    from engine.designer.service import publish_draft, receive_upload, version_zip
+
+    with app.app_context():
+        report, draft = receive_upload(_fishing(template=TEMPLATE), actor("designer"))
+        assert report.ok, report.errors
+        assert not [p for p in report.problems if p["code"] == "upload.file_ignored"]
+        assert draft.files["certificate.html.j2"] == TEMPLATE
+        version, _created, _skipped = publish_draft(draft.id, actor("designer"), [])
+        assert version.definition["certificate"] == TEMPLATE
+        name, data = version_zip(version.id)
+        members = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        assert "fishing_permit/certificate.html.j2" in members
+        again, _draft = receive_upload([(name, data)], actor("designer"))
+        assert again.ok and again.bundle.content_hash == version.content_hash
+
+
+def test_a_broken_uploaded_certificate_template_is_reported_not_ignored(app):
+    from engine.designer.service import receive_upload
+
+    with app.app_context():
+        report, draft = receive_upload(_fishing(template="<p>{{ number </p>"), actor("designer"))
+        assert draft is None
+        assert [p["file"] for p in report.errors if p["code"] == "certificate.template"] == [
+            "workflows/fishing_permit/certificate.html.j2"]
