@@ -266,6 +266,7 @@ def _application_fields(out: Scaffold, form_id: str, docs, process, file: str) -
     (a number when compared with a number, yes/no when read as a truth value, else text), each a guess."""
     from engine.catalogue.forms import NAME_RE
     from engine.catalogue.names import MI_VARIABLES, RUNTIME_NAMES, _sandbox_names, assigned_names, free_names
+    from engine.expressions.translate import guarded_names
 
     form = yaml.safe_load(out.forms[form_id])
     provided = set(RUNTIME_NAMES) | {f["name"] for f in form["fields"]} | {"reason", "decision"}
@@ -300,7 +301,8 @@ def _application_fields(out: Scaffold, form_id: str, docs, process, file: str) -
         number = re.search(rf"\b{variable}\b\s*[<>]=?\s*-?[\d(]|[\d)]\s*[<>]=?\s*\b{variable}\b|\b{variable}\b\s*[-+*/]", text)
         string = re.search(rf"\b{variable}\b\s*[!=]=\s*['\"]|\b{variable}\b\s+in\s+[\[(]\s*(None|['\"])", text)
         kind = "number" if number else "text" if string else "yes_no"
-        field = {"name": variable, "type": kind, "required": kind != "yes_no",
+        # a name the condition asks `is defined(…)` about may be left blank: the field is optional
+        field = {"name": variable, "type": kind, "required": kind != "yes_no" and variable not in guarded_names(text),
                  "label": {"lo": variable, "en": variable}}
         if kind == "text":
             field["max_length"] = 200

@@ -253,3 +253,26 @@ def test_a_bare_upload_closes_a_case_that_ends_at_invoice_rejected_as_rejected(a
         application = db.session.get(Application, application_id)
         assert ready_tasks(application_id) == []
         assert (application.status, application.milestone) == ("rejected", "rejected")
+
+
+def test_a_name_asked_about_with_feel_is_defined_becomes_an_optional_application_field(app):
+    """`= is defined(amount) and amount > 10` in a bare Camunda 8 file: `amount` is proposed as an optional
+    number (a citizen may leave it blank), and a case without it takes the other path."""
+    from engine.designer.service import publish_draft, receive_upload
+    from engine.runtime.commands import start_application
+    from tests.conformance.harness import DATA as CONFORMANCE
+
+    bpmn = (CONFORMANCE / "feel_is_defined" / "process.bpmn").read_text("utf-8")
+    bpmn = bpmn.replace('<zeebe:formDefinition formId="conf_note" />', "")  # a bare file: forms generated
+    with app.app_context():
+        report, draft = receive_upload([("boat.bpmn", bpmn.encode())], actor("designer"))
+        assert report.ok, report.errors
+        application = yaml.safe_load(draft.forms["conf_feel_is_defined_application"])
+        amount = next(f for f in application["fields"] if f["name"] == "amount")
+        assert (amount["type"], amount["required"]) == ("number", False)
+        publish_draft(draft.id, actor("designer"), ["xaysettha"])
+        for answers, task in (({}, "Task_Small"), ({"amount": 50}, "Task_Big")):
+            case = start_application(service_id=draft.service_id, centre_id="xaysettha", actor=actor("desk.xs"),
+                                     channel="desk",
+                                     data={"applicant_name": "ສົມຊາຍ", "phone": "02055551234", **answers})
+            assert [t.bpmn_id for t in ready_tasks(case.id)] == [task]
