@@ -138,24 +138,32 @@ def test_feel_is_defined_then_the_comparison_decides(conf):
     assert case.inbox() == [("Task_Small", "front_desk")]
 
 
-def _unknown_name_findings(condition: str) -> list:
-    """The expr.unknown_name findings of the feel_is_defined scenario with its condition replaced."""
+def _findings(scenario: str, replacements: dict[bytes, bytes], code: str) -> list:
+    """The findings with `code` of a scenario whose process.bpmn has the replacements made."""
     from engine.catalogue.forms import parse_form
     from engine.catalogue.loader import load_service
     from engine.catalogue.yamlio import load_yaml
     from tests.conformance.harness import DATA, _repo_catalogue
 
-    folder = DATA / "feel_is_defined"
+    folder = DATA / scenario
     files = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
-    files["process.bpmn"] = files["process.bpmn"].replace(b"= is defined(amount) and amount &gt; 10",
-                                                          condition.replace(">", "&gt;").encode())
+    for old, new in replacements.items():
+        assert old in files["process.bpmn"]
+        files["process.bpmn"] = files["process.bpmn"].replace(old, new)
     problems: list = []
     forms = dict(_repo_catalogue().forms)
     for path in sorted((DATA / "_forms").glob("*.yaml")):
         form = parse_form(load_yaml(path.read_text("utf-8")), path.name, problems)
         forms[form["id"]] = form
-    load_service(folder, "workflows/conf_feel_is_defined", forms, _repo_catalogue().roles, problems, files=files)
-    return [p for p in problems if p.code == "expr.unknown_name"]
+    service_id = load_yaml(files["service.yaml"].decode())["id"]
+    load_service(folder, f"workflows/{service_id}", forms, _repo_catalogue().roles, problems, files=files)
+    return [p for p in problems if p.code == code]
+
+
+def _unknown_name_findings(condition: str) -> list:
+    """The expr.unknown_name findings of the feel_is_defined scenario with its condition replaced."""
+    return _findings("feel_is_defined", {b"= is defined(amount) and amount &gt; 10": condition.replace(
+        ">", "&gt;").encode()}, "expr.unknown_name")
 
 
 def test_a_name_asked_about_by_is_defined_alone_is_not_an_unknown_name(conf):
@@ -167,3 +175,19 @@ def test_a_name_asked_about_by_is_defined_alone_is_not_an_unknown_name(conf):
                                         "names of engine.expressions.guarded_names(python) as missing")
 def test_a_name_read_behind_is_defined_is_not_an_unknown_name(conf):
     assert _unknown_name_findings("= is defined(bonus) and bonus > 10") == []
+
+
+def test_is_defined_of_a_name_the_task_form_does_not_hold_is_undecided_for_the_route_check(conf):
+    """The route check evaluates a gateway over the deciding task's own answers: a name from another form may
+    be in the case, so `is defined(applicant_name)` there is undecided (a route), not false (no route)."""
+    approve = b"<bpmn:conditionExpression>decision == 'approve'</bpmn:conditionExpression>"
+    changes = {b'name="Documents complete?" default="Flow_Return"': b'name="Documents complete?"',
+               approve: b'<bpmn:conditionExpression>= decision = "approve" and is defined(applicant_name)'
+                        b"</bpmn:conditionExpression>",
+               b'targetRef="Task_ProvideDocuments" />': b'targetRef="Task_ProvideDocuments"><bpmn:conditionExpression>'
+                                                      b"decision == 'return'</bpmn:conditionExpression>"
+                                                      b"</bpmn:sequenceFlow>"}
+    assert _findings("exclusive_gateway", changes, "route.no_route") == []
+    # a value no condition can take is still refused
+    changes[approve] = b"<bpmn:conditionExpression>= decision = \"approve\" and false</bpmn:conditionExpression>"
+    assert [p.element for p in _findings("exclusive_gateway", changes, "route.no_route")] == ["Gateway_Check"]
