@@ -5,6 +5,7 @@ import re
 
 from engine.catalogue.bpmn import BpmnDocument
 from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
+from engine.catalogue.endings import check_refusal_ends
 from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem, check_text, problem
 from engine.catalogue.yamlio import line_of
@@ -222,6 +223,7 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
             if element not in elements:
                 problems.append(Problem(file, {"lo": f"ຂັ້ນຕອນ {milestone['id']} ອ້າງເຖິງອົງປະກອບ BPMN ທີ່ບໍ່ຮູ້ຈັກ {element!r}", "en": f"milestone {milestone['id']} names unknown BPMN element {element!r}"},
                                         {"lo": "ໃຊ້ລະຫັດຂອງໜ້າວຽກ ຫຼື ເຫດການ", "en": "use the id of a task or event"}, milestone["_line"], element, code="service.milestone_names_unknown_bpmn"))
+    check_refusal_ends(service, docs, file, problems)
     return tasks
 
 

@@ -22,12 +22,9 @@ from dataclasses import dataclass, field
 import yaml
 
 from engine.catalogue.bpmn import BPMN_NS, CAMUNDA_NS, ZEEBE_NS, read_document
+from engine.catalogue.endings import REFUSAL_WORDS, case_ends, is_refusal_end
 from engine.catalogue.problems import LOCALES, Problem
 
-# words of a refusal or a cancellation, in a name or an id (`End_Denied`, "Invoice rejected", "ຍົກເລີກຄຳຮ້ອງ"):
-# the platform's one milestone for a case closed without the service is `rejected` (services.MILESTONES)
-REFUSAL_WORDS = re.compile(r"reject|refus|den(y|ied|ial)|declin|cancel|withdrawn|ປະຕິເສດ|ຍົກເລີກ|ບໍ່ອະນຸມັດ|ບໍ່ຜ່ານ",
-                           re.I)
 _GUESSES = {
     "id": ("ລະຫັດບໍລິການ {value} ມາຈາກຂະບວນການ {process}", "the service id {value} comes from the process {process}"),
     "lane": ("ເລນ «{lane}» → ບົດບາດຫ້ອງການ {value}", "lane «{lane}» → office role {value}"),
@@ -156,13 +153,6 @@ def _leads_to_refusal(flow) -> bool:
     return bool(REFUSAL_WORDS.search(condition)) and not re.search(r"!=|\bne\b|\bnot\b|!\s*\(", condition)
 
 
-def _refusal_end(node) -> bool:
-    """An end event whose name or id says the case ends refused or cancelled ("Invoice rejected", `End_Denied`,
-    "ຍົກເລີກຄຳຮ້ອງ")."""
-    return node is not None and node.tag == f"{{{BPMN_NS}}}endEvent" and bool(
-        REFUSAL_WORDS.search(f"{node.get('name') or ''} {node.get('id') or ''}"))
-
-
 def _main_path(process) -> list[str]:
     """Element ids from the start event along the default (or first) outgoing flow, until an end or a loop."""
     flows = {}
@@ -180,7 +170,7 @@ def _main_path(process) -> list[str]:
         unconditional = [f for f in outgoing if f.find(f"{{{BPMN_NS}}}conditionExpression") is None]
         candidates = [f for f in outgoing if f.get("id") == default] + [
             f for f in outgoing if not REFUSAL_WORDS.search(f.get("name") or "") and not _leads_to_refusal(f)
-            and not _refusal_end(nodes.get(f.get("targetRef")))] + unconditional + outgoing
+            and not is_refusal_end(nodes.get(f.get("targetRef")))] + unconditional + outgoing
         chosen = candidates[0]  # lxml elements without children are falsy: never `or` them
         current = chosen.get("targetRef")
     return path
@@ -321,12 +311,11 @@ def _milestones(process, doc) -> list[dict]:
     kinds = {eid: el["tag"] for eid, el in doc.elements.items() if el["process"] == process.get("id")}
     starts = [e for e in path if kinds.get(e) == "startEvent"][:1]
     tasks = [e for e in path if kinds.get(e) == "userTask"][:1]
-    ends = [c for c in process if isinstance(c.tag, str) and c.tag == f"{{{BPMN_NS}}}endEvent"
-            and c.find(f"{{{BPMN_NS}}}errorEventDefinition") is None]
+    ends = case_ends(process)
     main_end = [e for e in path if kinds.get(e) == "endEvent"][-1:]
     ends.sort(key=lambda c: c.get("id") not in main_end)  # the main path's end first, then document order
-    rejected = [c.get("id") for c in ends if _refusal_end(c)]
-    completed = [c.get("id") for c in ends if not _refusal_end(c)]
+    rejected = [c.get("id") for c in ends if is_refusal_end(c)]
+    completed = [c.get("id") for c in ends if not is_refusal_end(c)]
     labels = {"received": ("ໄດ້ຮັບຄຳຮ້ອງແລ້ວ", "Received"), "in_review": ("ກຳລັງພິຈາລະນາ", "Under review"),
               "completed": ("ສຳເລັດ", "Completed"), "rejected": ("ຖືກປະຕິເສດ", "Rejected")}
     out = []

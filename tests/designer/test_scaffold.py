@@ -13,6 +13,7 @@ import yaml
 from tests.designer.designer_helpers import DATA, actor, complete_next, ready_tasks, start
 
 CORPUS = DATA / "corpus"
+LAO = re.compile("[\u0e80-\u0eff]")
 
 CAMUNDA7_FORM_DATA = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -276,3 +277,27 @@ def test_a_name_asked_about_with_feel_is_defined_becomes_an_optional_application
                                      channel="desk",
                                      data={"applicant_name": "ສົມຊາຍ", "phone": "02055551234", **answers})
             assert [t.bpmn_id for t in ready_tasks(case.id)] == [task]
+
+
+def test_a_hand_written_service_yaml_closing_a_refusal_end_as_completed_gets_a_warning_at_the_end(app):
+    """The same fault in a service.yaml the designer wrote: "Invoice rejected" under `completed`, or under no
+    milestone (a completed workflow ends completed), is a warning at the end event; under `rejected`, none."""
+    from engine.designer.service import edit_service_yaml, receive_upload
+
+    with app.app_context():
+        _report, draft = receive_upload([("invoice.bpmn", INVOICE.encode())], actor("designer"))
+        service = yaml.safe_load(draft.files["service.yaml"])
+        assert not [p for p in _report.problems if p["code"] == "service.refusal_end_completed"]
+        for m in service["milestones"]:
+            if m["id"] == "completed":
+                m["elements"].append("End_Rejected")
+            if m["id"] == "rejected":
+                m["elements"] = ["End_Denied", "End_Stop"]
+        report, _draft = edit_service_yaml(draft.id, yaml.safe_dump(service, allow_unicode=True), actor("designer"))
+        warnings = {p["element"]: p for p in report.warnings if p["code"] == "service.refusal_end_completed"}
+        assert set(warnings) == {"End_Rejected", "End_Lao"}
+        assert warnings["End_Rejected"]["line"] == 8 and "Invoice rejected" in warnings["End_Rejected"]["message"]
+        assert "milestone: completed" in warnings["End_Rejected"]["messages"]["en"]
+        assert "milestone: none" in warnings["End_Lao"]["messages"]["en"]
+        assert all(LAO.search(p["messages"]["lo"]) and LAO.search(p["hints"]["lo"]) for p in warnings.values())
+        assert report.ok  # a warning: the designer may mean it
