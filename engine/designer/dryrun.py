@@ -2,8 +2,9 @@
 
 The designer picks a decision at each task whose form has a `decision` choice (that is how gateways choose
 their path) and may give the application's answers, which are checked as a real application's are (types,
-required fields, choices: outcome `invalid_answers` with the field errors); every other answer is sample data. Nothing is written to the database. The result lists the
-steps taken (tasks, gateways, events, scripts, timers) and the milestones a citizen would see.
+required fields, choices: outcome `invalid_answers` with the field errors); every other answer is sample data.
+Nothing is written to the database. The result lists the steps taken (tasks, gateways, events, scripts, timers)
+and the milestones a citizen would see.
 """
 from __future__ import annotations
 
@@ -191,7 +192,7 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
                 if isinstance(item, TimerEventDefinition) and target in names:
                     names[target]["timer"] = str(item.expression).strip("'\"")
     initial = {**answers, "fee_amount": definition.get("fee", {}).get("amount", 0), "centre_id": "dry_run",
-        "service_id": definition.get("id")}
+               "service_id": definition.get("id")}
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(initial)
     try:
