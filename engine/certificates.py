@@ -99,6 +99,28 @@ def check_template(text: str) -> list[tuple[str, int | None]]:
     return []
 
 
+# `certificate:` holding a file name instead of the template text ("certificate: cert.html.j2")
+TEMPLATE_NAME = re.compile(r"^[\w./\\-]+\.(j2|jinja2?|html?|txt)$", re.I)
+
+
+def _template_file_missing(rel: str, name: str, doc):
+    """`certificate:` names a file: only the text under `certificate:` or the file certificate.html.j2 next to
+    service.yaml is read, so the certificate would print the file's name. An error, never a silent default."""
+    from engine.catalogue.problems import Problem
+    from engine.catalogue.yamlio import line_of
+
+    return Problem(
+        rel,
+        {"lo": f"certificate: ອ້າງເຖິງໄຟລ໌ {name!r} ເຊິ່ງບໍ່ມີໃນໂຟນເດີບໍລິການ: ໃບຢັ້ງຢືນຈະພິມຊື່ໄຟລ໌ນັ້ນແທນແມ່ແບບ",
+         "en": f"certificate: names the file {name!r}, which is not in the service folder: the certificate "
+               "would print that name instead of a template"},
+        {"lo": f"ວາງແມ່ແບບໄວ້ໃນ {TEMPLATE_FILE} ຂ້າງ service.yaml (ໃນ zip ຫຼື ອັບໂຫຼດພ້ອມກັນ), "
+               "ຫຼື ຂຽນຂໍ້ຄວາມແມ່ແບບເອງໃຕ້ certificate: |",
+         "en": f"put the template in {TEMPLATE_FILE} next to service.yaml (in the zip, or uploaded with it), "
+               "or write the template text itself under certificate: |"},
+        line_of(doc, "certificate"), code="certificate.template_file_missing", params={"file": name})
+
+
 def template_from(doc, files: dict[str, bytes], rel_folder: str, problems: list) -> str | None:
     """The certificate template of a service folder (for the catalogue loader), checked; None if none."""
     from engine.catalogue.problems import Problem
@@ -112,6 +134,9 @@ def template_from(doc, files: dict[str, bytes], rel_folder: str, problems: list)
             return None
     elif isinstance(doc, dict) and isinstance(doc.get("certificate"), str):
         text, rel = doc["certificate"], f"{rel_folder}/service.yaml"
+        if TEMPLATE_NAME.match(text.strip()):
+            problems.append(_template_file_missing(rel, text.strip(), doc))
+            return None
     else:
         return None
     for message, line in check_template(text):

@@ -64,6 +64,9 @@ class UserTaskInfo:
     assignee: str | None = None
     line: int | None = None
     kind: str = "userTask"  # userTask | manualTask | task: every one becomes an inbox task
+    # the modeler's own words for the form, when it names one: (attribute, value as written), e.g.
+    # ("formJsonSchemaFilename", "review-schema.json"); a finding about a missing form names that file
+    form_ref: tuple[str, str] | None = None
 
 
 @dataclass
@@ -121,20 +124,27 @@ def parse_xml(data: bytes, file: str, problems: list[Problem], max_bytes: int = 
     return tree
 
 
-def _form_of(node) -> str | None:
+def form_reference(node) -> tuple[str, str, str] | None:
+    """(attribute, value as written, form id) of the form a task names, or None when it names none.
+
+    `camunda:formKey`/`camunda:formRef` ("embedded:app:forms/review.html", "camunda-forms:deployment:review.form"
+    → review), Camunda 8 `zeebe:formDefinition` (formId, or formKey of an embedded form), SpiffArena's
+    `formJsonSchemaFilename` ("review-schema.json" → review)."""
     for attr in ("formKey", "formRef"):
         value = node.get(f"{{{CAMUNDA_NS}}}{attr}")
-        if value:
-            # "embedded:app:forms/review.html", "camunda-forms:deployment:review.form" -> "review"
+        if value and value.strip():
             last = re.split(r"[:/]", value.strip())[-1]
-            return re.sub(r"\.(html|form|json|ya?ml)$", "", last)
+            return f"camunda:{attr}", value.strip(), re.sub(r"\.(html|form|json|ya?ml)$", "", last)
     for form_def in node.iter(f"{{{ZEEBE_NS}}}formDefinition"):  # Camunda 8 files from Camunda Modeler 5
-        value = form_def.get("formId") or form_def.get("formKey")
-        if value:
-            return re.sub(r"\.(form|json|ya?ml)$", "", re.split(r"[:/]", value.strip())[-1])
+        for attr in ("formId", "formKey"):
+            value = (form_def.get(attr) or "").strip()
+            if value:
+                return f"zeebe:formDefinition {attr}", value, re.sub(r"\.(form|json|ya?ml)$", "",
+                                                                      re.split(r"[:/]", value)[-1])
     for prop in node.iter(f"{{{SPIFF_NS}}}property"):
-        if prop.get("name") == "formJsonSchemaFilename" and prop.get("value"):
-            return re.sub(r"(-schema)?\.json$", "", prop.get("value").strip())
+        if prop.get("name") == "formJsonSchemaFilename" and (prop.get("value") or "").strip():
+            value = prop.get("value").strip()
+            return "formJsonSchemaFilename", value, re.sub(r"(-schema)?\.json$", "", value)
     return None
 
 
@@ -543,9 +553,11 @@ def _read_process(process, doc: BpmnDocument, problems: list[Problem], executabl
                                          "en": f"camunda:assignee {assignee!r} is read as the office role of this task"},
                                         {"lo": "ວາງໜ້າວຽກໄວ້ໃນເລນຂອງຫ້ອງການ", "en": "put the task in the lane of its office"},
                                         node.sourceline, node_id, "warning", code="bpmn.camunda_assignee_read_as"))
+            ref = form_reference(node)
             doc.user_tasks[node_id] = UserTaskInfo(
-                id=node_id, name=(node.get("name") or "").strip(), lane=node_lane.get(node_id), form=_form_of(node),
-                candidate_groups=candidate_groups, assignee=assignee, line=node.sourceline, kind=tag,
+                id=node_id, name=(node.get("name") or "").strip(), lane=node_lane.get(node_id),
+                form=ref[2] if ref else None, candidate_groups=candidate_groups, assignee=assignee,
+                line=node.sourceline, kind=tag, form_ref=ref[:2] if ref else None,
             )
         elif tag == "timerEventDefinition" and executable:
             _check_timer(node, doc, problems)

@@ -30,6 +30,7 @@ import functools
 
 from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem
+from engine.expressions import guarded_names
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
@@ -246,7 +247,7 @@ def check_names(docs, service: dict, tasks: dict, forms: dict, connectors: dict[
     flow = None
     for doc in docs:
         for kind, node, owner, python, source in _expressions(doc):
-            names = free_names(python, "exec" if kind == "script" else "eval")
+            names = free_names(python, "exec") if kind == "script" else free_names(python) - guarded_names(python)
             if not names:
                 continue
             available = provided | available_anyway(kind, node)

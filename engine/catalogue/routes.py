@@ -4,7 +4,8 @@ A user task whose form has a `decision` choice field, followed by an exclusive o
 choice value the gateway's conditions are evaluated with the sandboxed evaluator the runtime uses, over sample
 answers of the form with that decision. A value for which no condition holds, at a gateway without a default
 flow, would consume the clerk's action and leave the case stuck: it is refused at upload. A condition that
-needs data the form does not hold (fields of earlier forms) cannot be decided here and counts as a route.
+needs data the form does not hold (fields of earlier forms), or asks FEEL `is defined(…)` about it, cannot be
+decided here and counts as a route.
 """
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ def _sample(field: dict):
 
 
 def _evaluate(environment, expression: str, data: dict):
+    from engine.expressions.translate import guarded_names
+
+    if guarded_names(expression) - set(data):
+        return _UNDECIDED  # FEEL `is defined(x)` of data other forms may hold: true or false in a real case
     try:
         return bool(environment.evaluate(expression, dict(data)))
     except Exception:  # noqa: BLE001 - a NameError for data of other forms: the runtime may have it

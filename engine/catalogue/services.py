@@ -5,6 +5,7 @@ import re
 
 from engine.catalogue.bpmn import BpmnDocument
 from engine.catalogue.confirm import CONFIRM_FORM_ID, confirmation_form
+from engine.catalogue.endings import check_refusal_ends
 from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.problems import Problem, check_text, problem
 from engine.catalogue.yamlio import line_of
@@ -116,6 +117,25 @@ def parse_service(doc, file: str, folder: str, problems: list[Problem]) -> dict 
     return service
 
 
+def _missing_form_file(file: str, info, kind: str, form: str) -> Problem:
+    """A task whose modeler attribute (formJsonSchemaFilename, camunda:formKey, zeebe:formDefinition) names a
+    form that is neither uploaded nor published: the finding names that file as written, never a default form."""
+    attribute, written = info.form_ref
+    name = info.name or info.id
+    return Problem(
+        file,
+        {"lo": f"ໜ້າວຽກ {name!r} ອ້າງເຖິງແບບຟອມ {written!r} ({attribute}) ເຊິ່ງບໍ່ມີໃນໄຟລ໌ທີ່ອັບໂຫຼດ ແລະ ບໍ່ໄດ້ເຜີຍແຜ່: "
+               f"ແບບຟອມທີ່ບໍ່ຮູ້ຈັກ {form!r}",
+         "en": f"{kind} {name!r} names the form {written!r} ({attribute}), which is neither in the upload nor "
+               f"published: unknown form {form!r}"},
+        {"lo": f"ເພີ່ມ forms/{form}.yaml ໃນການອັບໂຫຼດ (ແພລດຟອມອ່ານແບບຟອມເປັນ YAML; ບໍ່ອ່ານ {written}), "
+               "ຫຼື ກຳນົດແບບຟອມທີ່ມີຢູ່ແລ້ວໃຫ້ໜ້າວຽກນີ້ໃຕ້ task_forms: ໃນ service.yaml",
+         "en": f"add forms/{form}.yaml to the upload (the platform reads form declarations in YAML; {written} "
+               "itself is not read), or map the task to an existing form under task_forms: in service.yaml"},
+        info.line, info.id, code="service.names_unknown_form",
+        params={"form": form, "file": written, "attribute": attribute})
+
+
 def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dict, file: str,
                 problems: list[Problem]) -> dict:
     """Resolve lanes, task forms and milestones against the BPMN; return per-task metadata."""
@@ -182,6 +202,8 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
                                         {"lo": "ຕັ້ງ camunda:formKey (ຫຼື formJsonSchemaFilename) ເປັນລະຫັດແບບຟອມ, ຫຼື task_forms: ໃນ service.yaml",
                                          "en": "set camunda:formKey (or formJsonSchemaFilename) to a form id, or map it under "
                                                "task_forms: in service.yaml"}, info.line, tid, code="task.no_form"))
+            elif form not in forms and info.form_ref and tid not in service["task_forms"]:
+                problems.append(_missing_form_file(d.file, info, kind, form))
             elif form not in forms:
                 problems.append(Problem(d.file, {"lo": f"{kind_lo} {info.name or tid!r} ອ້າງເຖິງແບບຟອມທີ່ບໍ່ຮູ້ຈັກ {form!r}",
                                                  "en": f"{kind} {info.name or tid!r} names unknown form {form!r}"},
@@ -201,6 +223,7 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
             if element not in elements:
                 problems.append(Problem(file, {"lo": f"ຂັ້ນຕອນ {milestone['id']} ອ້າງເຖິງອົງປະກອບ BPMN ທີ່ບໍ່ຮູ້ຈັກ {element!r}", "en": f"milestone {milestone['id']} names unknown BPMN element {element!r}"},
                                         {"lo": "ໃຊ້ລະຫັດຂອງໜ້າວຽກ ຫຼື ເຫດການ", "en": "use the id of a task or event"}, milestone["_line"], element, code="service.milestone_names_unknown_bpmn"))
+    check_refusal_ends(service, docs, file, problems)
     return tasks
 
 

@@ -1,8 +1,10 @@
 """Dry run: the process of a draft or a version, run in memory with the sandboxed script engine.
 
 The designer picks a decision at each task whose form has a `decision` choice (that is how gateways choose
-their path); every other answer is sample data. Nothing is written to the database. The result lists the
-steps taken (tasks, gateways, events, scripts, timers) and the milestones a citizen would see.
+their path) and may give the application's answers, which are checked as a real application's are (types,
+required fields, choices: outcome `invalid_answers` with the field errors); every other answer is sample data.
+Nothing is written to the database. The result lists the steps taken (tasks, gateways, events, scripts, timers)
+and the milestones a citizen would see.
 """
 from __future__ import annotations
 
@@ -28,9 +30,10 @@ SETTLING = ("approve", "complete", "accept", "yes", "ok")
 class DryRun:
     steps: list[dict] = field(default_factory=list)
     milestones: list[dict] = field(default_factory=list)
-    outcome: str = "stuck"  # completed | rejected | waiting | stuck | error | too_long
+    outcome: str = "stuck"  # completed | rejected | waiting | stuck | error | too_long | invalid_answers
     error: str | None = None
     decisions_used: dict = field(default_factory=dict)
+    answer_errors: dict = field(default_factory=dict)  # {field: {"lo", "en"}} when outcome is invalid_answers
 
 
 def sample_value(f: dict):
@@ -58,6 +61,22 @@ def sample_value(f: dict):
 
 def sample_answers(form: dict | None) -> dict:
     return {f["name"]: sample_value(f) for f in (form or {}).get("fields", [])}
+
+
+def check_answers(form: dict | None, answers: dict) -> tuple[dict, dict[str, dict[str, str]]]:
+    """The application answers as the real application path takes them (engine.catalogue.forms.validate_answers,
+    the validator engine.runtime.commands.start_application uses): (clean data, {field: {"lo", "en"}}).
+
+    A dry run with answers a citizen could never submit would show a path no real case can take. The check of
+    uploaded-document references (commands.check_references) is left out: a dry run has no stored documents."""
+    from engine.catalogue.forms import validate_answers
+
+    if form is None:
+        return dict(answers), {}
+    clean, errors_lo = validate_answers(form, answers, "lo")
+    _clean, errors_en = validate_answers(form, answers, "en")
+    return clean, {name: {"lo": errors_lo.get(name) or errors_en[name], "en": errors_en[name]}
+                   for name in errors_en}
 
 
 def decision_choices(definition: dict) -> dict[str, list[dict]]:
@@ -104,6 +123,12 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
         script_engine = shared()
     decisions = dict(decisions or {})
     result = DryRun()
+    app_form = definition.get("forms", {}).get(definition.get("application_form") or "")
+    answers, result.answer_errors = check_answers(app_form, application if application is not None
+                                                  else sample_answers(app_form))
+    if result.answer_errors:  # refused as a real application would be: no case starts
+        result.outcome = "invalid_answers"
+        return result
     try:
         spec, subprocess_specs = wire(*specs_from_xml(bpmn, definition["process"]))
     except ValueError as exc:
@@ -166,10 +191,8 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
                 target = getattr(outputs[index], "bpmn_id", None) if index < len(outputs) else None
                 if isinstance(item, TimerEventDefinition) and target in names:
                     names[target]["timer"] = str(item.expression).strip("'\"")
-    initial = {**(application if application is not None else sample_answers(
-        definition.get("forms", {}).get(definition.get("application_form") or ""))),
-        "fee_amount": definition.get("fee", {}).get("amount", 0), "centre_id": "dry_run",
-        "service_id": definition.get("id")}
+    initial = {**answers, "fee_amount": definition.get("fee", {}).get("amount", 0), "centre_id": "dry_run",
+               "service_id": definition.get("id")}
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(initial)
     try:

@@ -4,10 +4,13 @@ What is proposed, each item reported as a warning that says it was guessed:
 - the service id and names from the executable process (its id and name);
 - lanes → office roles: a lane named by a role id, or by a role's Lao or English name, maps to that role;
   any other lane gets a proposed role id made from its name (which the designer must correct or create);
-- user tasks without a known form → a generated form: from `camunda:formField`s (Camunda 7), from an embedded
-  Camunda 8 form (`zeebe:userTaskForm` JSON) or, with neither, a confirmation form with a decision;
-- milestones from the main path (start → first/default flows → end): received, in review at its first user task,
-  completed at its end; other end events named like a refusal → rejected;
+- user tasks without a form → a generated form: from `camunda:formField`s (Camunda 7), from an embedded
+  Camunda 8 form (`zeebe:userTaskForm` JSON) or, with neither, a confirmation form with a decision; a task that
+  names a form file the upload does not have (`formJsonSchemaFilename`, `camunda:formKey`, a linked Camunda 8
+  form) gets none: the validator reports the missing file at the task (engine.catalogue.services);
+- milestones from the main path (start → first/default flows, avoiding refusals → end): received, in review at
+  its first user task; every end event of the process completed, or rejected when its name or id says refused
+  or cancelled (English or Lao: "Invoice rejected", `End_Denied`, "ຍົກເລີກ"), wherever it is;
 - an application form with the applicant's name and phone number.
 """
 from __future__ import annotations
@@ -19,9 +22,9 @@ from dataclasses import dataclass, field
 import yaml
 
 from engine.catalogue.bpmn import BPMN_NS, CAMUNDA_NS, ZEEBE_NS, read_document
+from engine.catalogue.endings import REFUSAL_WORDS, case_ends, is_refusal_end
 from engine.catalogue.problems import LOCALES, Problem
 
-REFUSAL_WORDS = re.compile(r"reject|refus|denied|cancel|ປະຕິເສດ|ຍົກເລີກ|ບໍ່ອະນຸມັດ", re.I)
 _GUESSES = {
     "id": ("ລະຫັດບໍລິການ {value} ມາຈາກຂະບວນການ {process}", "the service id {value} comes from the process {process}"),
     "lane": ("ເລນ «{lane}» → ບົດບາດຫ້ອງການ {value}", "lane «{lane}» → office role {value}"),
@@ -104,10 +107,18 @@ def _camunda7_fields(task) -> list[dict]:
     return fields
 
 
-def _camunda8_fields(task, root) -> list[dict]:
+def _embedded_form(task, root) -> str | None:
+    """The JSON of the Camunda 8 form embedded in the file (`zeebe:userTaskForm`) that the task's
+    `zeebe:formDefinition formKey` names; None when it names none or the file has no such form."""
     key = next((d.get("formKey") for d in task.iter(f"{{{ZEEBE_NS}}}formDefinition") if d.get("formKey")), "")
     form_id = key.rsplit(":", 1)[-1]
-    body = next((f.text for f in root.iter(f"{{{ZEEBE_NS}}}userTaskForm") if f.get("id") == form_id), None)
+    if not form_id:
+        return None
+    return next((f.text or "" for f in root.iter(f"{{{ZEEBE_NS}}}userTaskForm") if f.get("id") == form_id), None)
+
+
+def _camunda8_fields(task, root) -> list[dict]:
+    body = _embedded_form(task, root)
     try:
         components = json.loads(body or "{}").get("components") or []
     except (ValueError, AttributeError):
@@ -158,8 +169,8 @@ def _main_path(process) -> list[str]:
         default = nodes.get(current).get("default") if nodes.get(current) is not None else None
         unconditional = [f for f in outgoing if f.find(f"{{{BPMN_NS}}}conditionExpression") is None]
         candidates = [f for f in outgoing if f.get("id") == default] + [
-            f for f in outgoing if not REFUSAL_WORDS.search(f.get("name") or "") and not _leads_to_refusal(f)] + \
-            unconditional + outgoing
+            f for f in outgoing if not REFUSAL_WORDS.search(f.get("name") or "") and not _leads_to_refusal(f)
+            and not is_refusal_end(nodes.get(f.get("targetRef")))] + unconditional + outgoing
         chosen = candidates[0]  # lxml elements without children are falsy: never `or` them
         current = chosen.get("targetRef")
     return path
@@ -204,6 +215,10 @@ def scaffold(bpmn_files: dict[str, bytes], roles: dict, forms: dict) -> Scaffold
         info = doc.user_tasks.get(task.get("id"))
         if info is None or (info.form and info.form in forms):
             continue
+        if info.form and _embedded_form(task, root) is None:
+            # the task names a form file that is not here (formJsonSchemaFilename, camunda:formKey, a linked
+            # zeebe form): never replaced by a generated one; the validator names the missing file at the task
+            continue
         form_id = _slug(f"{sid}_{task.get('id')}", "form")[:64]
         fields = _camunda7_fields(task) or _camunda8_fields(task, root)
         kind = "form_fields" if fields else "form_confirm"
@@ -241,6 +256,7 @@ def _application_fields(out: Scaffold, form_id: str, docs, process, file: str) -
     (a number when compared with a number, yes/no when read as a truth value, else text), each a guess."""
     from engine.catalogue.forms import NAME_RE
     from engine.catalogue.names import MI_VARIABLES, RUNTIME_NAMES, _sandbox_names, assigned_names, free_names
+    from engine.expressions.translate import guarded_names
 
     form = yaml.safe_load(out.forms[form_id])
     provided = set(RUNTIME_NAMES) | {f["name"] for f in form["fields"]} | {"reason", "decision"}
@@ -275,8 +291,9 @@ def _application_fields(out: Scaffold, form_id: str, docs, process, file: str) -
         number = re.search(rf"\b{variable}\b\s*[<>]=?\s*-?[\d(]|[\d)]\s*[<>]=?\s*\b{variable}\b|\b{variable}\b\s*[-+*/]", text)
         string = re.search(rf"\b{variable}\b\s*[!=]=\s*['\"]|\b{variable}\b\s+in\s+[\[(]\s*(None|['\"])", text)
         kind = "number" if number else "text" if string else "yes_no"
-        # required, yes/no included: a condition reading a field the applicant left blank could never be decided
-        field = {"name": variable, "type": kind, "required": True,
+        # required, yes/no included (a condition reading a blank answer could never be decided), unless the
+        # condition asks `is defined(…)` about it first: then it may be left blank
+        field = {"name": variable, "type": kind, "required": variable not in guarded_names(text),
                  "label": {"lo": variable, "en": variable}}
         if kind == "text":
             field["max_length"] = 200
@@ -286,19 +303,20 @@ def _application_fields(out: Scaffold, form_id: str, docs, process, file: str) -
 
 
 def _milestones(process, doc) -> list[dict]:
+    """received at the start, in review at the main path's first user task; each of the process's own end events
+    completed, or rejected when its name or id says refused or cancelled (the main path's end included: its
+    first flows may lead to the refusal). An error end never ends a case (support matrix: only inside a
+    subprocess that catches it); a terminate end is named like any other (the platform closes a case completed
+    or rejected, nothing else)."""
     path = _main_path(process)
     kinds = {eid: el["tag"] for eid, el in doc.elements.items() if el["process"] == process.get("id")}
     starts = [e for e in path if kinds.get(e) == "startEvent"][:1]
     tasks = [e for e in path if kinds.get(e) == "userTask"][:1]
-    ends = [e for e in path if kinds.get(e) == "endEvent"][-1:]
-    # only the process's own end events end a case; an error end is never a completion
-    top = {c.get("id") for c in process if isinstance(c.tag, str) and c.tag == f"{{{BPMN_NS}}}endEvent"
-           and c.find(f"{{{BPMN_NS}}}errorEventDefinition") is None}
-    ends = [e for e in ends if e in top]
-    other_ends = [eid for eid, el in doc.elements.items() if el["tag"] == "endEvent" and eid not in ends
-                  and el["process"] == process.get("id") and eid in top]
-    rejected = [e for e in other_ends if REFUSAL_WORDS.search(doc.elements[e]["name"] or e)]
-    completed = ends + [e for e in other_ends if e not in rejected]
+    ends = case_ends(process)
+    main_end = [e for e in path if kinds.get(e) == "endEvent"][-1:]
+    ends.sort(key=lambda c: c.get("id") not in main_end)  # the main path's end first, then document order
+    rejected = [c.get("id") for c in ends if is_refusal_end(c)]
+    completed = [c.get("id") for c in ends if not is_refusal_end(c)]
     labels = {"received": ("ໄດ້ຮັບຄຳຮ້ອງແລ້ວ", "Received"), "in_review": ("ກຳລັງພິຈາລະນາ", "Under review"),
               "completed": ("ສຳເລັດ", "Completed"), "rejected": ("ຖືກປະຕິເສດ", "Rejected")}
     out = []

@@ -19,7 +19,7 @@ from engine.catalogue.publish import publish_service
 from engine.catalogue.services import APPLICANT, SUPERVISOR
 from engine.db import db
 from engine.designer.scaffold import GENERATED_HEADER, propose_service
-from engine.designer.upload import MAX_BPMN_BYTES, Upload, UploadRejected, collect
+from engine.designer.upload import CERTIFICATE_TEMPLATE, MAX_BPMN_BYTES, Upload, UploadRejected, collect
 from engine.designer.validate import Report, validate
 from engine.errors import MESSAGES, Conflict, DomainError, Forbidden, NotFound
 from engine.models import Application, Centre, CentreService, Service, ServiceVersion
@@ -57,7 +57,10 @@ MESSAGES.setdefault("dry_run_failed", (
 # outcomes of the default-path dry run that block publishing: a step raised, or nothing can move the case
 BLOCKING_OUTCOMES = {"error": ("ຂັ້ນຕອນໜຶ່ງຜິດພາດ", "a step failed"),
                      "waiting": ("ບໍ່ມີໜ້າວຽກ ຫຼື ໂມງຈັບເວລາໃດທີ່ຈະພາຄຳຮ້ອງໄປຕໍ່", "no task or timer can move the case on"),
-                     "stuck": ("ຄຳຮ້ອງຄ້າງຢູ່", "the case is stuck")}
+                     "stuck": ("ຄຳຮ້ອງຄ້າງຢູ່", "the case is stuck"),
+                     "invalid_answers": ("ຄຳຕອບຕົວຢ່າງຂອງແບບຟອມຄຳຮ້ອງບໍ່ຜ່ານການກວດ ຄືກັບຄຳຮ້ອງແທ້",
+                                         "the sample answers of the application form fail its checks, as a real "
+                                         "application's would")}
 
 
 class DryRunFailed(DomainError):
@@ -120,8 +123,10 @@ def receive_upload(files: list[tuple[str, bytes]], actor: Actor, max_bytes: int 
                          {"files": names, "service": report.service_id, "hostile": bool(hostile),
                           "errors": report.errors[:50]})
         return report, None
-    draft = DesignerDraft(service_id=report.service_id, files=dict(report.bundle.bpmn,
-                                                                  **{"service.yaml": report.bundle.service_yaml}),
+    files = dict(report.bundle.bpmn, **{"service.yaml": report.bundle.service_yaml})
+    if "certificate" in report.bundle.definition and CERTIFICATE_TEMPLATE in upload.service:
+        files[CERTIFICATE_TEMPLATE] = report.bundle.definition["certificate"]  # kept with the draft, published
+    draft = DesignerDraft(service_id=report.service_id, files=files,
                           forms=report.form_texts, report=report.problems, content_hash=report.bundle.content_hash,
                           status=DRAFT, created_by_id=actor.user_id, created_by=actor.name)
     db.session.add(draft)
@@ -306,7 +311,8 @@ def form_yaml(form: dict) -> str:
 
 
 def version_zip(version_id: int) -> tuple[str, bytes]:
-    """A zip of the version as a service folder: service.yaml, the BPMN files, forms/<form_id>.yaml."""
+    """A zip of the version as a service folder: service.yaml, the BPMN files, certificate.html.j2 (when the
+    template came from that file), forms/<form_id>.yaml."""
     row = get_version(version_id)
     buf = io.BytesIO()
     folder = row.service_id
@@ -314,6 +320,10 @@ def version_zip(version_id: int) -> tuple[str, bytes]:
         archive.writestr(f"{folder}/service.yaml", row.service_yaml)
         for name, text in sorted(row.bpmn.items()):
             archive.writestr(f"{folder}/{name}", text)
+        inline = (yaml.safe_load(row.service_yaml) or {}).get("certificate")
+        if row.definition.get("certificate") and row.definition["certificate"] != inline:
+            # the template came from the file: without it, an upload of this zip would print the default one
+            archive.writestr(f"{folder}/{CERTIFICATE_TEMPLATE}", row.definition["certificate"])
         for fid, form in sorted((row.definition.get("forms") or {}).items()):
             archive.writestr(f"{folder}/forms/{fid}.yaml", form_yaml(form))
     return f"{folder}-v{row.number}.zip", buf.getvalue()

@@ -16,6 +16,7 @@ from engine.catalogue.bpmn import MAX_BPMN_BYTES
 from engine.catalogue.problems import Problem
 from engine.errors import DomainError
 
+CERTIFICATE_TEMPLATE = "certificate.html.j2"  # engine.certificates.TEMPLATE_FILE (not imported: it needs Flask)
 MAX_MEMBERS = 200
 MAX_RATIO = 100  # uncompressed / compressed, for members bigger than RATIO_FLOOR
 RATIO_FLOOR = 64 * 1024
@@ -59,7 +60,8 @@ class UploadRejected(DomainError):
 
 @dataclass
 class Upload:
-    """The files of one service: service.yaml and *.bpmn in `service`, form declarations in `forms`."""
+    """The files of one service: service.yaml, *.bpmn and certificate.html.j2 in `service`, form declarations in
+    `forms`."""
 
     service: dict[str, bytes] = field(default_factory=dict)
     forms: dict[str, bytes] = field(default_factory=dict)  # file name (<form_id>.yaml) -> bytes
@@ -166,15 +168,17 @@ def _place(upload: Upload, path: str, data: bytes) -> None:
             upload.service[name if lower.endswith(".bpmn") else name[:-len(".bpmn20.xml")] + ".bpmn"] = data
         elif lower.endswith((".yaml", ".yml")):
             upload.forms[name.rsplit(".", 1)[0] + ".yaml"] = data
+        elif lower == CERTIFICATE_TEMPLATE:  # the service's certificate (engine.certificates), read like on disk
+            upload.service[CERTIFICATE_TEMPLATE] = data
         else:
             upload.notes.append(Problem(path, {"lo": "ບໍ່ໄດ້ອ່ານໄຟລ໌ນີ້", "en": "file ignored"},
-                                        {"lo": "ອ່ານສະເພາະ service.yaml, *.bpmn ແລະ forms/*.yaml", "en": "only service.yaml, *.bpmn and forms/*.yaml are read"},
+                                        {"lo": "ອ່ານສະເພາະ service.yaml, *.bpmn, certificate.html.j2 ແລະ forms/*.yaml", "en": "only service.yaml, *.bpmn, certificate.html.j2 and forms/*.yaml are read"},
                                         severity="warning", code="upload.file_ignored"))
     elif len(parts) == 2 and parts[0] == "forms" and lower.endswith((".yaml", ".yml")):
         upload.forms[name.rsplit(".", 1)[0] + ".yaml"] = data
     else:
         upload.notes.append(Problem(path, {"lo": "ບໍ່ໄດ້ອ່ານໄຟລ໌ນີ້", "en": "file ignored"},
-                                        {"lo": "ອ່ານສະເພາະ service.yaml, *.bpmn ແລະ forms/*.yaml", "en": "only service.yaml, *.bpmn and forms/*.yaml are read"},
+                                        {"lo": "ອ່ານສະເພາະ service.yaml, *.bpmn, certificate.html.j2 ແລະ forms/*.yaml", "en": "only service.yaml, *.bpmn, certificate.html.j2 and forms/*.yaml are read"},
                                     severity="warning", code="upload.file_ignored"))
 
 

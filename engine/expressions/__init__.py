@@ -6,9 +6,10 @@ from engine.expressions.translate import (
     PLATFORM,
     Translation,
     UnsupportedExpression,
+    guarded_names,
     language_of,
     translate,
 )
 
 __all__ = ["FEEL_LANG", "JUEL_LANG", "LANGUAGE_NAMES", "PLATFORM", "Translation", "UnsupportedExpression",
-           "language_of", "translate"]
+           "guarded_names", "language_of", "translate"]

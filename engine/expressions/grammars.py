@@ -53,6 +53,7 @@ STRING: /'(\\.|[^'\\])*'/ | /"(\\.|[^"\\])*"/
 """
 
 # FEEL (Camunda 8 `= …`), lowest first: or < and < comparison/between/in < +/- < */÷ < ** < unary - < path.
+# `is defined(…)` takes a name or a dotted path only: it asks about the case data, never about a computed value.
 FEEL = r"""
 ?start: "=" expr
 
@@ -84,10 +85,15 @@ FEEL = r"""
      | "null"                               -> null
      | "not" "(" expr ")"                   -> not_
      | FUNCTION "(" [expr ("," expr)*] ")"  -> call
+     | DEFINED "(" defined_path ")"         -> is_defined
      | list
      | "(" expr ")"
 
 list: "[" [sum ("," sum)*] "]"
+defined_path: NAME ("." NAME)*
+
+// `is defined(x)` / `is defined(x.y)`: whether the case data holds the name (a name set to null included)
+DEFINED.2: /is\s+defined(?=\s*\()/
 
 // the built-in functions the platform translates; a name followed by `(` (names with spaces included)
 FUNCTION.2: /(string length|upper case|lower case|contains|starts with|ends with|count|sum|min|max|abs)(?=\s*\()/

@@ -6,6 +6,7 @@ like every other expression, so a translation can never be a way around the sand
 """
 from __future__ import annotations
 
+import ast
 import functools
 import keyword
 import re
@@ -17,6 +18,7 @@ from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken, Vis
 from engine.expressions.grammars import FEEL, JUEL
 
 JUEL_LANG, FEEL_LANG, PLATFORM = "JUEL", "FEEL", "platform"
+DEFINED_FUNCTION = "is_defined"  # the sandbox's function FEEL `is defined(…)` becomes (engine.sandbox._guards)
 LANGUAGE_NAMES = {JUEL_LANG: "JUEL (Camunda 7)", FEEL_LANG: "FEEL (Camunda 8)", PLATFORM: "Python"}
 
 
@@ -69,6 +71,18 @@ def translate(text: str) -> Translation:
     except UnexpectedInput as exc:
         raise UnsupportedExpression(language, text, _what(exc, text, language), getattr(exc, "column", None)) from None
     return Translation(language, text, python)
+
+
+def guarded_names(python: str) -> set[str]:
+    """The names a platform-form expression asks `is_defined(...)` about (the first part of each path): an
+    expression that reads such a name only behind that question never fails for want of it."""
+    try:
+        tree = ast.parse(python, mode="eval")
+    except (SyntaxError, ValueError):
+        return set()
+    return {node.args[0].value for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == DEFINED_FUNCTION
+            and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
 
 
 # ---- what is not supported, in words a designer knows -------------------------------------------------------
@@ -241,6 +255,15 @@ class _Emit(Transformer):
 
     def list(self, items):
         return "[" + ", ".join(i for i in items if i is not None) + "]"
+
+    # FEEL `is defined(x)`, `is defined(x.y)`: the sandbox's `is_defined` looks the name up in the case data
+    # (engine.sandbox), so a name that is missing is False instead of the NameError reading it would raise.
+    # The name travels as a text literal: it is not a name the expression reads (engine.catalogue.names)
+    def defined_path(self, items):
+        return [str(i) for i in items]
+
+    def is_defined(self, items):
+        return f"{DEFINED_FUNCTION}({', '.join(repr(part) for part in items[1])})"
 
     # operators
     def _op(self, token) -> str:

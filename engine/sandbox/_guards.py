@@ -408,8 +408,29 @@ SAFE_BUILTIN_NAMES = (
     "TypeError", "ValueError", "ZeroDivisionError",
 )
 
+def is_defined_in(data: dict, external: dict | None = None):
+    """FEEL's `is defined(x)` / `is defined(x.y)` over one evaluation's case data (what the translation of
+    engine.expressions calls): True when the data holds the name, also when its value is None (Camunda 8: a
+    variable set to null is defined), False when it is missing; each further part is a key of the value before.
+    Reading the data dicts only: it cannot reach anything a script could not read by name."""
+    def is_defined(name, *keys):
+        if isinstance(name, str) and name in data:
+            value = data[name]
+        elif external and isinstance(name, str) and name in external:
+            value = external[name]
+        else:
+            return False
+        for key in keys:
+            if not isinstance(value, dict) or key not in value:
+                return False
+            value = value[key]
+        return True
+    return is_defined
+
+
 SAFE_GLOBALS = {
     "datetime": _dt.datetime, "date": _dt.date, "timedelta": _dt.timedelta, "timezone": _dt.timezone,
+    "is_defined": is_defined_in({}),  # bound to each evaluation's data by SandboxEnvironment._namespace
 }
 
 

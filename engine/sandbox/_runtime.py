@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from ._errors import SANDBOX_FILENAME, SandboxAbort, SandboxLimits, ScriptError, sandbox_line, set_current_run
-from ._guards import SAFE_GLOBALS, Guards, _traced_iter, weight
+from ._guards import SAFE_GLOBALS, Guards, _traced_iter, is_defined_in, weight
 from ._static import check_source, compile_source
 
 log = logging.getLogger(__name__)
@@ -180,6 +180,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
             g.update(external_context)
         g.update(context)
         g.update(self._reserved)
+        g["is_defined"] = is_defined_in(context, external_context)  # after the data: a datum cannot shadow it
         return g
 
     def _run(self, code, g, simple, mode):

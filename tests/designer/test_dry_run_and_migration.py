@@ -180,3 +180,64 @@ def test_dry_run_of_an_endless_script_stops_at_the_sandbox_time_limit(app, desig
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "The process failed." in text and "Activity_size" in text and "longer than" in text
+
+
+# answers a real citizen could never submit: a choice outside the list, a phone that is not one, a missing
+# required field, a field the form does not have
+IMPOSSIBLE = {"full_name": "ສົມຊາຍ", "phone": "not a phone", "water_body": "ocean", "bogus": 1}
+
+
+def test_dry_run_checks_the_application_answers_with_the_real_application_validator(app):
+    from engine.catalogue.forms import validate_answers
+
+    with app.app_context():
+        bundle = validate(collect(scenario_files("camunda_modeler"))).bundle
+        form = bundle.definition["forms"]["fishing_application"]
+        result = dryrun.run(bundle.definition, bundle.bpmn, {}, dict(IMPOSSIBLE, full_name=None))
+        assert result.outcome == "invalid_answers" and result.steps == [] and result.milestones == []
+        assert set(result.answer_errors) == {"full_name", "phone", "water_body", "bogus"}
+        for locale in ("lo", "en"):  # word for word what a real application is told
+            _clean, real = validate_answers(form, dict(IMPOSSIBLE, full_name=None), locale)
+            assert {k: v[locale] for k, v in result.answer_errors.items()} == real
+        assert result.answer_errors["water_body"]["lo"] != result.answer_errors["water_body"]["en"]
+        # the same answers, corrected, run; what runs is the clean data (the phone as the validator keeps it)
+        good = dryrun.run(bundle.definition, bundle.bpmn, {"Task_Check": "reject"},
+                          {"full_name": "ສົມຊາຍ", "phone": "020 5555 1234", "water_body": "river"})
+        assert good.outcome == "rejected" and good.answer_errors == {}
+        # the sample answers, as the publish check uses them, pass the same validator
+        assert dryrun.run(bundle.definition, bundle.bpmn).outcome == "completed"
+
+
+def test_dry_run_page_shows_the_field_errors_of_impossible_answers(app, designer):
+    import json
+
+    draft_id = _draft(designer, "camunda_modeler")
+    page = designer.post(f"/designer/drafts/{draft_id}/dry-run",
+                         data={"decision.Task_Check": "approve", "application": json.dumps(IMPOSSIBLE)})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "These answers would be refused on a real application" in text
+    errors = text.split('class="card errors answer-errors"')[1].split("</ul>")[0]
+    assert "<code>water_body</code>" in errors and "<code>phone</code>" in errors and "<code>bogus</code>" in errors
+    assert "The process completed." not in text
+    with designer.session_transaction() as session:
+        session["lang"] = "lo"
+    text = designer.post(f"/designer/drafts/{draft_id}/dry-run",
+                         data={"application": json.dumps(IMPOSSIBLE)}).get_data(as_text=True)
+    assert "ຄຳຕອບເຫຼົ່ານີ້ຈະຖືກປະຕິເສດໃນຄຳຮ້ອງແທ້" in text
+
+
+def test_dry_run_api_reports_the_field_errors_in_lao_and_english(app, client):
+    from tests.designer.test_api_designer import _token, _upload
+
+    headers = _token(client, "designer")
+    draft = _upload(client, headers, [("fishing.zip", make_zip(scenario_files("camunda_modeler")))]).get_json()
+    dry = client.post(f"/api/v1/designer/drafts/{draft['draft_id']}/dry-run", headers=headers,
+                      json={"application": IMPOSSIBLE})
+    assert dry.status_code == 200, dry.data
+    body = dry.get_json()
+    assert body["outcome"] == "invalid_answers" and body["steps"] == []
+    assert set(body["answer_errors"]) == {"phone", "water_body", "bogus"}
+    assert all(set(text) == {"lo", "en"} and text["lo"] != text["en"] for text in body["answer_errors"].values())
+    fine = client.post(f"/api/v1/designer/drafts/{draft['draft_id']}/dry-run", headers=headers, json={})
+    assert fine.get_json()["outcome"] == "completed" and fine.get_json()["answer_errors"] == {}

@@ -13,6 +13,7 @@ import yaml
 from tests.designer.designer_helpers import DATA, actor, complete_next, ready_tasks, start
 
 CORPUS = DATA / "corpus"
+LAO = re.compile("[\u0e80-\u0eff]")
 
 CAMUNDA7_FORM_DATA = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -179,3 +180,124 @@ def test_bare_corpus_files_need_no_hand_edits_beyond_the_generated_service_yaml(
             if report.ok:
                 valid.append(name)
     assert len(valid) * 2 >= len(files), (len(valid), len(files), sorted(set(files) - set(valid)))
+
+
+INVOICE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_invoice"
+    targetNamespace="http://bpmn.io/schema/bpmn" exporter="bpmn-js (https://demo.bpmn.io)" exporterVersion="17.0.0">
+  <bpmn:process id="Invoice_Check" name="Invoice check" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1" name="Invoice received" />
+    <bpmn:userTask id="Task_Review" name="Review the invoice" />
+    <bpmn:exclusiveGateway id="Gw_Ok" name="Approved?" />
+    <bpmn:endEvent id="End_Rejected" name="Invoice rejected" />
+    <bpmn:userTask id="Task_Pay" name="Pay" />
+    <bpmn:exclusiveGateway id="Gw_Paid" name="Paid?" />
+    <bpmn:endEvent id="End_Denied" />
+    <bpmn:endEvent id="End_Lao" name="ຍົກເລີກຄຳຮ້ອງ" />
+    <bpmn:endEvent id="End_Stop" name="Application withdrawn"><bpmn:terminateEventDefinition /></bpmn:endEvent>
+    <bpmn:endEvent id="End_Paid" name="Invoice paid" />
+    <bpmn:sequenceFlow id="F1" sourceRef="StartEvent_1" targetRef="Task_Review" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Task_Review" targetRef="Gw_Ok" />
+    <bpmn:sequenceFlow id="F_No" name="No" sourceRef="Gw_Ok" targetRef="End_Rejected">
+      <bpmn:conditionExpression>${approved == false}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F_Yes" name="Yes" sourceRef="Gw_Ok" targetRef="Task_Pay">
+      <bpmn:conditionExpression>${approved}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F3" sourceRef="Task_Pay" targetRef="Gw_Paid" />
+    <bpmn:sequenceFlow id="F4" sourceRef="Gw_Paid" targetRef="End_Denied">
+      <bpmn:conditionExpression>${paid &lt; 1}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F5" sourceRef="Gw_Paid" targetRef="End_Lao">
+      <bpmn:conditionExpression>${paid &lt; 2}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F6" sourceRef="Gw_Paid" targetRef="End_Stop">
+      <bpmn:conditionExpression>${paid &lt; 3}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F7" sourceRef="Gw_Paid" targetRef="End_Paid">
+      <bpmn:conditionExpression>${paid &gt;= 3}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_end_events_named_or_identified_as_a_refusal_or_cancellation_are_the_rejected_milestone():
+    """The main path's first flow leads to "Invoice rejected": it is still rejected, not completed; so is an end
+    whose id alone says it (`End_Denied`), a Lao name (ຍົກເລີກ) and a terminate end named "withdrawn"."""
+    from engine.designer.scaffold import scaffold
+
+    generated = scaffold({"invoice.bpmn": INVOICE.encode()}, {}, {})
+    milestones = {m["id"]: m["elements"] for m in yaml.safe_load(generated.service_yaml)["milestones"]}
+    assert milestones == {"received": ["StartEvent_1"], "in_review": ["Task_Review"], "completed": ["End_Paid"],
+                          "rejected": ["End_Rejected", "End_Denied", "End_Lao", "End_Stop"]}
+    shown = next(p for p in generated.guesses if p.code == "scaffold.milestones")
+    assert "completed (End_Paid)" in shown.messages["en"] and "completed (End_Paid)" in shown.messages["lo"]
+
+
+def test_a_bare_upload_closes_a_case_that_ends_at_invoice_rejected_as_rejected(app):
+    from engine.db import db
+    from engine.designer.service import publish_draft, receive_upload
+    from engine.models import Application
+    from engine.runtime.commands import complete_task, start_application
+
+    with app.app_context():
+        report, draft = receive_upload([("invoice.bpmn", INVOICE.encode())], actor("designer"))
+        assert report.ok, report.errors
+        publish_draft(draft.id, actor("designer"), ["xaysettha"])
+        application_id = start_application(
+            service_id=draft.service_id, centre_id="xaysettha", actor=actor("desk.xs"), channel="desk",
+            data={"applicant_name": "ສົມຊາຍ", "phone": "02055551234", "approved": False, "paid": 3}).id
+        task = ready_tasks(application_id)[0]
+        assert (task.bpmn_id, task.office_role) == ("Task_Review", "supervisor")  # no lanes: the supervisor's
+        complete_task(task.id, actor("supervisor.xs"), {"decision": "approve"})
+        application = db.session.get(Application, application_id)
+        assert ready_tasks(application_id) == []
+        assert (application.status, application.milestone) == ("rejected", "rejected")
+
+
+def test_a_name_asked_about_with_feel_is_defined_becomes_an_optional_application_field(app):
+    """`= is defined(amount) and amount > 10` in a bare Camunda 8 file: `amount` is proposed as an optional
+    number (a citizen may leave it blank), and a case without it takes the other path."""
+    from engine.designer.service import publish_draft, receive_upload
+    from engine.runtime.commands import start_application
+    from tests.conformance.harness import DATA as CONFORMANCE
+
+    bpmn = (CONFORMANCE / "feel_is_defined" / "process.bpmn").read_text("utf-8")
+    bpmn = bpmn.replace('<zeebe:formDefinition formId="conf_note" />', "")  # a bare file: forms generated
+    with app.app_context():
+        report, draft = receive_upload([("boat.bpmn", bpmn.encode())], actor("designer"))
+        assert report.ok, report.errors
+        application = yaml.safe_load(draft.forms["conf_feel_is_defined_application"])
+        amount = next(f for f in application["fields"] if f["name"] == "amount")
+        assert (amount["type"], amount["required"]) == ("number", False)
+        publish_draft(draft.id, actor("designer"), ["xaysettha"])
+        for answers, task in (({}, "Task_Small"), ({"amount": 50}, "Task_Big")):
+            case = start_application(service_id=draft.service_id, centre_id="xaysettha", actor=actor("desk.xs"),
+                                     channel="desk",
+                                     data={"applicant_name": "ສົມຊາຍ", "phone": "02055551234", **answers})
+            assert [t.bpmn_id for t in ready_tasks(case.id)] == [task]
+
+
+def test_a_hand_written_service_yaml_closing_a_refusal_end_as_completed_gets_a_warning_at_the_end(app):
+    """The same fault in a service.yaml the designer wrote: "Invoice rejected" under `completed`, or under no
+    milestone (a completed workflow ends completed), is a warning at the end event; under `rejected`, none."""
+    from engine.designer.service import edit_service_yaml, receive_upload
+
+    with app.app_context():
+        _report, draft = receive_upload([("invoice.bpmn", INVOICE.encode())], actor("designer"))
+        service = yaml.safe_load(draft.files["service.yaml"])
+        assert not [p for p in _report.problems if p["code"] == "service.refusal_end_completed"]
+        for m in service["milestones"]:
+            if m["id"] == "completed":
+                m["elements"].append("End_Rejected")
+            if m["id"] == "rejected":
+                m["elements"] = ["End_Denied", "End_Stop"]
+        report, _draft = edit_service_yaml(draft.id, yaml.safe_dump(service, allow_unicode=True), actor("designer"))
+        warnings = {p["element"]: p for p in report.warnings if p["code"] == "service.refusal_end_completed"}
+        assert set(warnings) == {"End_Rejected", "End_Lao"}
+        assert warnings["End_Rejected"]["line"] == 8 and "Invoice rejected" in warnings["End_Rejected"]["message"]
+        assert "milestone: completed" in warnings["End_Rejected"]["messages"]["en"]
+        assert "milestone: none" in warnings["End_Lao"]["messages"]["en"]
+        assert all(LAO.search(p["messages"]["lo"]) and LAO.search(p["hints"]["lo"]) for p in warnings.values())
+        assert report.ok  # a warning: the designer may mean it

@@ -209,6 +209,52 @@ def test_functions_and_methods_each_compute_what_the_modeler_meant(text, data, e
     assert run(text, **data) == expected
 
 
+# ---- FEEL `is defined(…)`: Camunda 8 semantics (a name holding null is defined, a missing one is not) ----------
+
+@pytest.mark.parametrize("text, data, expected", [
+    ("= is defined(amount)", {"amount": 12}, True),
+    ("= is defined(amount)", {"amount": None}, True),                       # null-valued: defined (Camunda 8)
+    ("= is defined(amount)", {}, False),                                    # missing: not defined, no NameError
+    ("= is defined(amount)", {"amount": 0}, True),
+    ("= is defined(amount) and amount > 10", {}, False),                    # the guard keeps the read from failing
+    ("= is defined(amount) and amount > 10", {"amount": 11}, True),
+    ("= is defined(amount) and amount > 10", {"amount": 5}, False),
+    ("= not(is defined(amount))", {}, True),
+    ("= not(is defined(amount)) or amount = 0", {"amount": 0}, True),
+    ("= is defined(amount) = false", {}, True),
+    ("= is  defined ( amount )", {"amount": "x"}, True),                    # FEEL's spacing
+    ("= is defined(applicant.phone)", {"applicant": {"phone": None}}, True),
+    ("= is defined(applicant.phone)", {"applicant": {}}, False),
+    ("= is defined(applicant.phone)", {"applicant": None}, False),
+    ("= is defined(applicant.phone)", {}, False),
+    ("= if is defined(fee) then fee else 0", {}, 0),
+    ("= is defined(is_defined)", {}, False),                                # the helper is not case data
+])
+def test_feel_is_defined(text, data, expected):
+    assert run(text, **data) == expected
+
+
+def test_is_defined_names_travel_as_text_so_they_are_not_read_names():
+    from engine.catalogue.names import free_names
+    from engine.expressions.translate import guarded_names
+
+    python = translate("= is defined(amount) and amount > 10").python
+    assert guarded_names(python) == {"amount"}
+    assert "amount" not in free_names(translate("= is defined(amount)").python)
+    assert guarded_names(translate("= is defined(a.b) or c").python) == {"a"}
+    assert guarded_names("amount > 1") == set() and guarded_names("(") == set()
+
+
+def test_is_defined_sees_the_data_of_each_evaluation_only():
+    env = SandboxEnvironment()
+    assert env.evaluate("is_defined('x')", {"x": None}) is True
+    assert env.evaluate("is_defined('x')", {}) is False  # nothing left over from the evaluation before
+    assert env.evaluate("is_defined('x')", {}, {"x": 1}) is True  # loop variables (external context) count
+    data = {"y": 1}
+    env.execute("z = 2\nseen = is_defined('z')", data)
+    assert data == {"y": 1, "z": 2, "seen": False}  # the data a script runs on, not what it is assigning
+
+
 # ---- outside the subset: refused with what is not supported -----------------------------------------------
 
 @pytest.mark.parametrize("text, what", [
@@ -221,7 +267,9 @@ def test_functions_and_methods_each_compute_what_the_modeler_meant(text, data, e
     ("${list.stream().map(x -> x)}", "lambda expressions"),
     ("${lambda}", "reserved word"),
     ('= matches(name, "a")', "function and method calls"),
-    ("= is defined(name)", "function and method calls"),
+    ("= get value(m, \"a\")", "function and method calls"),
+    ("= is defined(items[1])", "list filters and indexes"),  # a name or a dotted path only
+    ("= is defined(1 + x)", "«1 + x)»"),
     ("${name.substring(1)}", "function and method calls"),
     ("${xs.contains()}", "function and method calls"),
     ("= {a: 1}.a", "maps and contexts"),

@@ -101,8 +101,11 @@ class DryRunMilestone(Strict):
 
 class DryRunOut(Strict):
     outcome = fields.String(required=True, metadata={
-        "enum": ["completed", "rejected", "waiting", "stuck", "error", "too_long"]})
+        "enum": ["completed", "rejected", "waiting", "stuck", "error", "too_long", "invalid_answers"]})
     error = fields.String(allow_none=True)
+    answer_errors = fields.Dict(keys=fields.String(), values=fields.Nested(LocalText), required=True, metadata={
+        "description": "field -> what is wrong with its answer (invalid_answers: the application form's own "
+                       "checks, as for a real application; nothing ran)"})
     steps = fields.List(fields.Nested(DryRunStep), required=True)
     milestones = fields.List(fields.Nested(DryRunMilestone), required=True)
     decisions_used = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
@@ -238,7 +241,7 @@ def designer_dry_run(actor, draft_id, body):
         raise service.DraftInvalid()
     result = dryrun.run(report.bundle.definition, report.bundle.bpmn, body["decisions"], body["application"])
     return {"outcome": result.outcome, "error": result.error, "milestones": result.milestones,
-            "decisions_used": result.decisions_used,
+            "decisions_used": result.decisions_used, "answer_errors": result.answer_errors,
             "steps": [{k: v for k, v in s.items() if k != "task_name" and v is not None} for s in result.steps]}
 
 
