@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from tests.conformance.harness import Case, in_other_process, publish
 
 
