@@ -110,17 +110,12 @@ def open_incidents(actor: Actor, limit: int = 200) -> list[tuple[Incident, Appli
         .order_by(Incident.created_at.desc()).limit(limit)).all())
 
 
-def _administers(actor: Actor, centre_id: str | None) -> bool:
-    from engine.admin.scope import manageable_centres
-
-    scope = manageable_centres(actor)
-    return scope is None or centre_id in scope
-
-
 def _incident_for(incident_id: int, actor: Actor) -> Incident:
     incident = db.session.get(Incident, incident_id)
     # the operations console: an administrator reaches the incidents of the centres it administers
-    national = incident is not None and actor.kind == "staff" and "admin" in actor.roles and _administers(
+    from engine.admin.scope import can_manage
+
+    national = incident is not None and actor.kind == "staff" and "admin" in actor.roles and can_manage(
         actor, incident.centre_id)
     if incident is None or actor.kind != "staff" or (actor.centre_id != incident.centre_id and not national):
         raise NotFound(what="incident")
