@@ -12,12 +12,16 @@ intersection), with the BPMN rules that change it:
 * a converging parallel gateway waits for every branch, so its meet is the union of its incoming branches;
   names set on a concurrent branch are *not* available before the join (SpiffWorkflow gives each branch its
   own copy of the data and merges at the join);
-* a boundary event starts from what held when its activity started (a timer fires before the task's form is
-  submitted); an error or escalation boundary is raised from inside, so it is given everything its activity
-  could set (optimistic, to never refuse a working process);
-* an embedded subprocess completes with what holds at all of its normal end events; a call activity returns
-  everything the called process could set (optimistic), and the called process starts from what holds at
+* a boundary timer starts from what held when its activity started (it fires before the task's form is
+  submitted); an error or escalation boundary starts from what held where the matching error or escalation was
+  thrown inside the activity (or inside the process it calls), or, when nothing inside throws it (a failed
+  service task), from what held when the activity started;
+* an embedded subprocess completes with what holds at all of its normal end events, and a call activity with
+  what holds at all of the called process's normal end events; the called process starts from what holds at
   every call activity that calls it;
+* a multi-instance activity sets what its instances set only when it certainly runs one (a whole-number
+  cardinality of at least 1) and has no output item (SpiffWorkflow then merges the instances' data); a loop
+  tested before its first round may run none; otherwise only the output collection is set;
 * an event subprocess, and any node no path reaches, is not judged (everything is assumed available).
 
 Where the analysis cannot be sure, it assumes a name *is* available: a refusal here must always be a real
@@ -36,7 +40,8 @@ EVENTS = frozenset({"startEvent", "endEvent", "intermediateCatchEvent", "interme
 GATEWAYS = frozenset({"exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway",
                       "complexGateway"})
 FLOW_NODES = ACTIVITIES | EVENTS | GATEWAYS
-RAISED_FROM_INSIDE = ("errorEventDefinition", "escalationEventDefinition", "compensateEventDefinition")
+RAISED_FROM_INSIDE = {"errorEventDefinition": "errorRef", "escalationEventDefinition": "escalationRef"}
+THROWS = frozenset({"endEvent", "intermediateThrowEvent"})
 
 TOP = None  # "every name": a node no path has reached yet, or one that is not judged
 
@@ -151,10 +156,10 @@ class Dataflow:
         tag = _local(node.tag)
         if node_id in self.attached:
             activity = self.attached[node_id]
-            base = self.IN.get(activity, TOP)
-            if any(node.find(f"{{{BPMN_NS}}}{d}") is not None for d in RAISED_FROM_INSIDE):
-                return _plus(base, self.gen_all(activity))
-            return base
+            throws = self._throws(node, activity)
+            if throws:  # raised from inside: what held where it was thrown
+                return _meet(self.IN[t] for t in throws)
+            return self.IN.get(activity, TOP)  # a timer, or a task that failed: what held when it started
         sources = [s for s in self.incoming.get(node_id, []) if s in self.nodes]
         if sources:
             return _meet((self.OUT[s] for s in sources), union=tag == "parallelGateway" and len(sources) > 1)
@@ -170,6 +175,46 @@ class Dataflow:
             return TOP
         return _plus(self.IN.get(container.get("id"), TOP), self._mi(container, "inputDataItem"))
 
+    def _throws(self, boundary, activity_id: str) -> list[str]:
+        """The throw events inside `activity_id` (or the process it calls) that `boundary` catches: error or
+        escalation end and intermediate throw events with a matching reference (any, when the boundary names
+        none)."""
+        definitions = [(d, boundary.find(f"{{{BPMN_NS}}}{d}")) for d in RAISED_FROM_INSIDE]
+        definitions = [(d, found.get(RAISED_FROM_INSIDE[d])) for d, found in definitions if found is not None]
+        activity = self.nodes.get(activity_id)
+        if not definitions or activity is None:
+            return []
+        scope = self.processes.get(activity.get("calledElement") or "") if _local(activity.tag) == "callActivity" \
+            else activity
+        if scope is None:
+            return []
+        out = []
+        for inner in scope.iter():
+            if not isinstance(inner.tag, str) or _local(inner.tag) not in THROWS or inner.get("id") not in self.nodes:
+                continue
+            for kind, ref in definitions:
+                thrown = inner.find(f"{{{BPMN_NS}}}{kind}")
+                if thrown is not None and (not ref or not thrown.get(RAISED_FROM_INSIDE[kind])
+                                           or thrown.get(RAISED_FROM_INSIDE[kind]) == ref):
+                    out.append(inner.get("id"))
+        return out
+
+    def _may_run_zero_times(self, node) -> bool:
+        """A loop tested before its first round, or a multi-instance activity without a whole-number cardinality
+        of at least 1 (a collection may be empty, a computed count may be 0): what it sets is not certain."""
+        loop = node.find(f"{{{BPMN_NS}}}standardLoopCharacteristics")
+        if loop is not None:
+            return loop.get("testBefore") == "true"
+        multi = node.find(f"{{{BPMN_NS}}}multiInstanceLoopCharacteristics")
+        if multi is None:
+            return False
+        cardinality = (multi.findtext(f"{{{BPMN_NS}}}loopCardinality") or "").strip()
+        return not (cardinality.isdigit() and int(cardinality) >= 1)
+
+    def _ends(self, scope) -> list[str]:
+        return [child.get("id") for child in scope if _local(child.tag) == "endEvent" and child.get("id")
+                and child.find(f"{{{BPMN_NS}}}errorEventDefinition") is None]
+
     def _out(self, node_id: str):
         node = self.nodes[node_id]
         tag = _local(node.tag)
@@ -177,14 +222,21 @@ class Dataflow:
         if base is TOP:
             return TOP
         after = self._mi(node, "outputDataItem")
+        if after or self._may_run_zero_times(node):
+            # SpiffWorkflow merges the instances' data only without an output item; and none may have run
+            return base | after
         if tag in CONTAINERS and node.get("triggeredByEvent") != "true":
-            ends = [child.get("id") for child in node if _local(child.tag) == "endEvent" and child.get("id")
-                    and child.find(f"{{{BPMN_NS}}}errorEventDefinition") is None]
+            ends = self._ends(node)
             inner = _meet(self.OUT[e] for e in ends) if ends else _plus(base, self.gen_all(node_id))
-            return _plus(inner, base | after) if inner is not TOP else TOP
+            return _plus(inner, base) if inner is not TOP else TOP
         if tag == "callActivity":
-            return base | self.gen_all(node.get("calledElement") or "") | after
-        return base | frozenset(self.gen_of(node)) | after
+            called = self.processes.get(node.get("calledElement") or "")
+            ends = self._ends(called) if called is not None else []
+            if not ends:
+                return base | self.gen_all(node.get("calledElement") or "")
+            inner = _meet(self.OUT[e] for e in ends)
+            return _plus(inner, base) if inner is not TOP else TOP
+        return base | frozenset(self.gen_of(node))
 
     def _solve(self) -> None:
         for _ in range(4 * len(self.nodes) + 8):  # values only shrink, so this ends long before the bound
