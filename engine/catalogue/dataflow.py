@@ -209,6 +209,8 @@ class Dataflow:
         if multi is None:
             return False
         cardinality = (multi.findtext(f"{{{BPMN_NS}}}loopCardinality") or "").strip()
+        if cardinality.startswith("int(") and cardinality.endswith(")"):  # engine.catalogue.bpmn makes it whole
+            cardinality = cardinality[4:-1].strip()
         return not (cardinality.isdigit() and int(cardinality) >= 1)
 
     def _ends(self, scope) -> list[str]:
@@ -275,8 +277,8 @@ class Dataflow:
             loop = owner.find(f"{{{BPMN_NS}}}standardLoopCharacteristics")
             before = loop is not None and loop.get("testBefore") == "true"
             return self.IN[owner_id] if before else self.OUT[owner_id]
-        if kind == "completionCondition":
-            return _plus(self.OUT[owner_id], self._mi(owner, "inputDataItem"))
+        if kind == "completionCondition":  # after an instance: what that instance set holds, whatever the count
+            return _plus(self.IN[owner_id], self._mi(owner, "inputDataItem") | self.gen_all(owner_id))
         return TOP
 
     def setters(self, name: str) -> list[str]:
