@@ -93,8 +93,10 @@ MODELER_MESSAGES: dict[str, dict] = {
         "message": {"lo": "{what} «{source}» ໃຊ້ {names}, ເຊິ່ງເປັນຊ່ອງທີ່ບໍ່ບັງຄັບຕື່ມ: ຄຳຮ້ອງທີ່ປະຊ່ອງນີ້ວ່າງໄວ້ຈະຄ້າງຢູ່ບ່ອນນີ້",
                     "en": "the {what} «{source}» uses {names}, an optional form field: an application that leaves "
                           "it blank would be stuck here"},
-        "hint": {"lo": "ເຮັດໃຫ້ຊ່ອງນີ້ບັງຄັບຕື່ມ (required: true) ໃນແບບຟອມ, ຫຼື ກຳນົດຄ່າເລີ່ມຕົ້ນໃນໜ້າວຽກສະຄຣິບກ່ອນຈຸດນີ້",
-                 "en": "make the field required (required: true) on its form, or set a default in a script task "
+        "hint": {"lo": "ເຮັດໃຫ້ຊ່ອງນີ້ບັງຄັບຕື່ມ (required: true) ໃນແບບຟອມ, ຫຼື ຖາມກ່ອນວ່າມີຄຳຕອບບໍ່ "
+                       "(JUEL ${{not empty {names}}}, FEEL = is defined({names})), ຫຼື ກຳນົດຄ່າເລີ່ມຕົ້ນໃນໜ້າວຽກສະຄຣິບກ່ອນຈຸດນີ້",
+                 "en": "make the field required (required: true) on its form, or ask first whether it was answered "
+                       "(JUEL ${{not empty {names}}}, FEEL = is defined({names})), or set a default in a script task "
                        "before this point"},
     },
     "expr.loop_variable": {

@@ -278,8 +278,13 @@ class _Emit(Transformer):
         return f"(not {items[0]})"
 
     def empty(self, items):
-        # JUEL `empty`: null, an empty text, list or map; 0 and false are not empty
-        return f"({items[0]} in (None, '', [], {{}}))"
+        # JUEL `empty`: null, an empty text, list or map; 0 and false are not empty. Of a plain name, a name the
+        # case does not hold is empty too (a blank optional answer is left out of the data, engine.catalogue.forms):
+        # `${not empty remark}` is how a designer asks whether it was answered, so it must not fail for want of it
+        operand = items[0]
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", operand) and operand not in ("None", "True", "False"):
+            return f"(not {DEFINED_FUNCTION}({operand!r}) or {operand} in (None, '', [], {{}}))"
+        return f"({operand} in (None, '', [], {{}}))"
 
     def or_(self, items):
         return f"({items[0]} or {items[1]})"

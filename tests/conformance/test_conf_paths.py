@@ -74,6 +74,7 @@ def test_the_designer_api_refuses_the_upload_in_the_designers_language(conf, cli
     "path_ok_mi_cardinality",  # a multi-instance task with a whole-number cardinality runs at least once
     "path_ok_standard_loop",  # a standard loop tested after each round runs at least once
     "path_ok_all_paths",  # set on every branch, through an inclusive split and a subprocess
+    "path_ok_empty_optional",  # JUEL `not empty remark` asks whether an optional answer was given (rv31)
 ])
 def test_names_every_path_sets_are_accepted(conf, scenario):
     bundle, problems = load_bundle(scenario)
@@ -116,3 +117,11 @@ def test_a_script_reading_a_name_nothing_provides_is_refused(conf):
     found = [p for p in problems if p.severity == "error"]
     assert [(p.code, p.element) for p in found] == [("expr.unknown_name", "Script_Total")], [str(p) for p in problems]
     assert "points" in found[0].message["en"] and "script" in found[0].message["en"]
+
+
+@pytest.mark.parametrize(("answers", "inbox"), [({"remark": "please hurry"}, [("Activity_Read", "front_desk")]),
+                                                ({}, [])])
+def test_not_empty_on_an_optional_answer_routes_whether_or_not_it_was_given(conf, answers, inbox):
+    case = Case(publish("path_ok_empty_optional"), answers)
+    assert case.inbox() == inbox
+    assert case.app().status == ("in_progress" if inbox else "completed")

@@ -75,6 +75,9 @@ def test_platform_expressions_are_left_to_the_sandbox_unchanged():
     ("${empty x}", {"x": 0}, False),
     ("${empty x}", {"x": "a"}, False),
     ("${not empty x}", {"x": "a"}, True),
+    ("${empty x}", {}, True),  # a blank optional answer is not in the data at all: empty, not a NameError
+    ("${not empty x}", {}, False),
+    ("${not empty x && x == 'a'}", {}, False),
     ("${x == null}", {"x": None}, True),
     ("${x != null}", {"x": None}, False),
     ("${null == x}", {"x": 1}, False),
