@@ -377,10 +377,17 @@ def _infer_executable(processes, file: str, problems: list[Problem]) -> None:
             process.set("isExecutable", "false")
     if not explicit and len(with_flow) == 1:
         process = with_flow[0]
+        marked_false = process.get("isExecutable") is not None  # "false" as written (a missing one is None here)
         process.set("isExecutable", "true")
-        problems.append(Problem(file, {"lo": f"ຂະບວນການ {process.get('id')} ບໍ່ໄດ້ໝາຍວ່າ executable; ມັນເປັນ pool ດຽວທີ່ມີເສັ້ນທາງ, ຈຶ່ງຖືເປັນຂະບວນການທີ່ເຮັດວຽກ",
-                                 "en": f"process {process.get('id')!r} is not marked executable; it is the only pool "
-                                       "with a flow, so it is treated as the executable process"},
+        # the only process of its file with a flow: the one the service starts, or the one a call activity of
+        # another file calls; the warning must not claim it is the one that starts
+        said = ("ໝາຍວ່າບໍ່ executable (isExecutable=\"false\")" if marked_false else "ບໍ່ໄດ້ໝາຍວ່າ executable",
+                'is marked not executable (isExecutable="false")' if marked_false else "is not marked executable")
+        problems.append(Problem(file, {"lo": f"ຂະບວນການ {process.get('id')} {said[0]}; ມັນເປັນຂະບວນການດຽວໃນໄຟລ໌ນີ້ທີ່ມີເສັ້ນທາງ, "
+                                             "ຈຶ່ງຖືວ່າເຮັດວຽກໄດ້ (ເປັນຂະບວນການທີ່ບໍລິການເລີ່ມ ຫຼື ທີ່ call activity ເອີ້ນ)",
+                                 "en": f"process {process.get('id')!r} {said[1]}; it is the only process with a flow "
+                                       "in this file, so it is run (as the process the service starts, or one a call "
+                                       "activity calls)"},
                                 {"lo": "ໝາຍ Executable ທີ່ pool ໃນ modeler", "en": "tick 'Executable' on the pool in the modeler"}, process.sourceline,
                                 process.get("id"), "warning", code="bpmn.process_not_marked_executable"))
 

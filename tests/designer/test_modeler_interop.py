@@ -54,7 +54,7 @@ def test_signavio_collaboration_extra_pools_no_is_executable_and_iso_timers(app)
     assert report.ok, report.errors
     by = _by_element(report)
     # the one pool with a flow is run, with a warning on the process
-    assert any("treated as the executable process" in p["message"] for p in by["sid-boat-process"])
+    assert any("the only process with a flow in this file, so it is run" in p["message"] for p in by["sid-boat-process"])
     # data stores and annotations are harmless: warnings
     assert by["sid-store"][0]["severity"] == "warning" and by["sid-store"][0]["element_name"] == "ທະບຽນເຮືອ"
     assert by["sid-note"][0]["severity"] == "warning"
