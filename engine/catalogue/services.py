@@ -181,7 +181,17 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
             if info.candidate_groups and role is None:
                 problems.append(Problem(d.file, {"lo": f"candidateGroups {', '.join(info.candidate_groups)} ບໍ່ແມ່ນບົດບາດຫ້ອງການທີ່ຮູ້ຈັກ", "en": f"candidateGroups {', '.join(info.candidate_groups)} names no known office role"},
                                         {"lo": f"ໃຊ້ໜຶ່ງໃນ: {', '.join(sorted(roles))}, {SUPERVISOR}", "en": f"use one of: {', '.join(sorted(roles))}, {SUPERVISOR}"}, info.line, tid, code="service.candidategroups_names_no_known"))
-            role = role or lane_roles.get(info.lane or "")
+            lane_role = lane_roles.get(info.lane or "")
+            if role and lane_role and role != lane_role:  # candidateGroups win; the drawing says otherwise
+                problems.append(Problem(
+                    d.file, {"lo": f"ໜ້າວຽກ {info.name or tid!r} ຢູ່ໃນເລນຂອງ {lane_role} ແຕ່ candidateGroups ສົ່ງມັນໄປຫາ "
+                                   f"{role}: ກ່ອງວຽກຂອງ {role} ຈະໄດ້ຮັບມັນ",
+                             "en": f"task {info.name or tid!r} sits in the lane of {lane_role} but its candidateGroups "
+                                   f"route it to {role}: the {role} inbox gets it"},
+                    {"lo": f"ຍ້າຍໜ້າວຽກໄປໄວ້ໃນເລນຂອງ {role}, ຫຼື ແກ້ candidateGroups ເປັນ {lane_role}",
+                     "en": f"move the task into the lane of {role}, or change its candidateGroups to {lane_role}"},
+                    info.line, tid, "warning", code="service.lane_and_candidate_groups_differ"))
+            role = role or lane_role
             kind = KIND_WORDS.get(info.kind, "task")
             kind_lo = "ໜ້າວຽກ"
             if role is None and info.lane is None:
