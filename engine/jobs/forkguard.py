@@ -25,7 +25,9 @@ log = logging.getLogger("odsc.jobs")
 # inherit a held lock, and rq kills such a horse at its job timeout. A warning says so.
 FORK_WAIT_SECONDS = 30.0
 
-_guards: weakref.WeakSet[ForkGuard] = weakref.WeakSet()
+# weak references to every live guard; no lock (a lock of ours taken by a thread at the fork would be one
+# more lock the child inherits): set.add and list(set) are atomic
+_guards: set[weakref.ref] = set()
 _forking = threading.local()  # the guards the forking thread holds (two threads may fork at once)
 
 
@@ -36,7 +38,7 @@ class ForkGuard:
     def __init__(self, name: str):
         self.name = name
         self._lock = threading.RLock()
-        _guards.add(self)
+        _guards.add(weakref.ref(self, _guards.discard))
 
     @contextmanager
     def busy(self):
@@ -47,7 +49,8 @@ class ForkGuard:
 
 def _before_fork() -> None:
     _forking.held = []
-    for guard in sorted(_guards, key=lambda g: g.name):  # one order for every fork
+    live = [ref() for ref in list(_guards)]
+    for guard in sorted((g for g in live if g is not None), key=lambda g: g.name):  # one order for every fork
         if guard._lock.acquire(timeout=FORK_WAIT_SECONDS):
             _forking.held.append(guard)
         else:
