@@ -14,6 +14,7 @@ from collections import deque
 from flask import Flask, has_request_context
 
 from engine.jobs import context
+from engine.jobs.forkguard import ForkGuard
 from engine.jobs.queues import JOB_QUEUES, QUEUES, RUN_SERVICE_TASK, SEND_NOTIFICATION
 
 log = logging.getLogger("odsc.jobs")
@@ -52,6 +53,7 @@ class InProcessPublisher:
         self._active = 0
         self._kick = threading.Event()
         self._thread: threading.Thread | None = None
+        self._guard = ForkGuard("odsc-after-commit")
 
     def publish(self, events: list[dict]) -> None:
         self.published.extend(events)
@@ -85,7 +87,7 @@ class InProcessPublisher:
             self._kick.wait()
             self._kick.clear()
             try:
-                with self.app.app_context():
+                with self._guard.busy(), self.app.app_context():  # a fork waits for the batch (forkguard)
                     try:
                         self.run_pending()
                     finally:

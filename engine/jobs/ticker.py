@@ -10,6 +10,7 @@ import time
 from flask import Flask
 
 from engine.jobs import context
+from engine.jobs.forkguard import ForkGuard
 from engine.jobs.queues import SCHEDULE
 
 log = logging.getLogger("odsc.jobs")
@@ -24,6 +25,7 @@ class Ticker:
         self.last: dict[str, float] = {}
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
+        self.guard = ForkGuard("odsc-ticker")
 
     def period(self, entry) -> float:
         return float(self.app.config.get(entry.config_key, entry.every_seconds))
@@ -81,10 +83,13 @@ class Ticker:
     def run(self) -> None:
         step = min([self.period(e) for e in SCHEDULE] + [float(self.app.config.get("WORKER_HEARTBEAT_SECONDS", 5))])
         while not self.stopping.is_set():
-            try:
-                self.tick()
-            except Exception:  # noqa: BLE001
-                log.exception("ticker failed")
+            # `odsc worker --fork` forks a work horse per job from its main thread: never in mid-tick, or
+            # the horse inherits whatever lock this thread holds then (engine.jobs.forkguard)
+            with self.guard.busy():
+                try:
+                    self.tick()
+                except Exception:  # noqa: BLE001
+                    log.exception("ticker failed")
             wake = getattr(self.publisher, "wake", None)
             if wake is not None:
                 wake.wait(step)

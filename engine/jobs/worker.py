@@ -6,7 +6,9 @@ external service never delays timers and notifications. rq's scheduler is not us
 from the database), so no scheduler child process can outlive its worker."""
 from __future__ import annotations
 
+import faulthandler
 import logging
+import signal
 
 from flask import Flask
 
@@ -55,6 +57,9 @@ def run_worker(app: Flask, *, burst: bool = False, fork: bool = False, ticker: b
         raise RuntimeError("the worker needs JOBS_MODE=rq and REDIS_URL")
     worker = make_worker(app, fork=fork, name=name, names=names)
     leases.set_worker_id(worker.name)
+    # `kill -USR1 <pid>` prints every thread's stack to stderr: a stuck worker (or work horse, which
+    # inherits this) says where it waits, without a debugger on the server
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     running = Ticker(app, queues=[q.name for q in worker.queues]).start() if ticker else None
     try:
         # rq's own log lines per job are noise at 74 centres: our jobs log their outcome once (WARNING for rq)

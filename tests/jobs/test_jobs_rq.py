@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 import zlib
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.jobs.jobs_support import clean_redis, http_server, rq_app, staff, start  # noqa: F401 - fixtures
+from tests.jobs.worker_procs import WorkerProcess, finish, stop
 
 pytestmark = pytest.mark.redis
-ODSC = str(Path(sys.executable).with_name("odsc"))
 
 
 def work(app):
@@ -159,8 +156,7 @@ def test_timer_fires_after_a_restart_in_a_separate_worker_process(rq_app, tmp_pa
             == ["Timer_Wait"]
         db.session.remove()
         db.engine.dispose()
-    proc = subprocess.Popen([ODSC, "worker"], env=worker_env(rq_app, tmp_path), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    worker = WorkerProcess(worker_env(rq_app, tmp_path), tmp_path / "worker.log")
     try:
         with rq_app.app_context():
             deadline = time.monotonic() + 30
@@ -170,12 +166,7 @@ def test_timer_fires_after_a_restart_in_a_separate_worker_process(rq_app, tmp_pa
             assert review_tasks(app_id) == 1
             assert fired_count(app_id) == 1
     finally:
-        proc.terminate()
-        try:
-            out = proc.communicate(timeout=10)[0].decode(errors="replace")
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out = proc.communicate()[0].decode(errors="replace")
+        out = stop(worker)
     assert "Traceback" not in out, out
 
 
@@ -197,12 +188,12 @@ def test_two_workers_racing_for_one_timer_fire_it_once(rq_app, tmp_path):
         db.session.remove()
         db.engine.dispose()
     env = worker_env(rq_app, tmp_path)
-    # one rq SimpleWorker and one forking rq Worker (a work horse per job)
-    procs = [subprocess.Popen([ODSC, "worker", "--burst", "--name", f"race-{i}", *extra], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-             for i, extra in enumerate(([], ["--fork"]))]
-    outs = [p.communicate(timeout=60)[0].decode(errors="replace") for p in procs]
-    assert all(p.returncode == 0 for p in procs), outs
+    # one rq SimpleWorker and one forking rq Worker (a work horse per job, forked while the worker's ticker
+    # thread runs: engine.jobs.forkguard); a hung one fails here with its stacks, and is killed
+    workers = [WorkerProcess(env, tmp_path / f"race-{i}.log", "--burst", "--name", f"race-{i}", *extra)
+               for i, extra in enumerate(([], ["--fork"]))]
+    outs = finish(workers, timeout=90)
+    assert all(w.returncode == 0 for w in workers), outs
     with rq_app.app_context():
         assert review_tasks(app_id) == 1  # the timer fired once: one review task, one audit entry
         assert fired_count(app_id) == 1
