@@ -157,8 +157,9 @@ def milestones_entered(app, definition: dict, workflow, reached: list[str], read
     and also intermediate timers, event-based gateways, service tasks and joins, so a main path that waits
     only on a timer or a connector counts too; `position`: a token's own milestone or the nearest one behind
     it): a move back is taken only when no token still stands at the current milestone or a later one. A branch
-    that has ended at an end event of the case's process (`ended_branches`) stands where it ended: the case
-    does not go back because the main path ended while a side path is still at an earlier step.
+    that has ended at an end event of the case's process (`ended_branches`) stands at the last open step it
+    passed: the case does not go back because the main path ended while a side path is still at an earlier
+    step.
 
     The closing milestones (completed, rejected) are entered only when the workflow has really ended
     (`workflow.is_completed()`): an end event reached on one branch while another branch still has work open
@@ -179,8 +180,11 @@ def milestones_entered(app, definition: dict, workflow, reached: list[str], read
             continue
         if current is not None and rank(milestone) < rank(current):
             if live is None:
-                live = [position(t, element_milestones)
-                        for t in [*live_tokens(workflow, ready), *ended_branches(workflow)]]
+                # an ended branch stands at the last step it passed, not at its closing end: a branch that
+                # ended does not stop a real loop back on another branch (returned, then resubmitted)
+                open_steps = {e: m for e, m in element_milestones.items() if m not in TERMINAL}
+                live = [position(t, element_milestones) for t in live_tokens(workflow, ready)] + \
+                       [position(t, open_steps) for t in ended_branches(workflow)]
             if any(m is not None and rank(m) >= rank(current) for m in live):
                 continue  # a side path: the main path is still at the current step or further on
         app.milestone = milestone
