@@ -129,3 +129,16 @@ def test_a_cycle_timer_that_started_nothing_yet_is_cancelled_with_its_task(conf)
     case.complete("Task_Review")
     app = case.app()
     assert (app.status, app.milestone, case.inbox()) == ("completed", "completed", [])
+
+
+def test_a_branch_that_ended_does_not_stop_a_real_loop_back_on_the_other(conf):
+    case = Case(publish("parallel_return_loop"))
+    case.complete("Task_Stamp")  # one branch ends on a `completed` end: the case is not closed
+    assert (case.app().status, case.app().milestone) == ("submitted", "received")
+    case.complete("Task_Check", {"decision": "return"}, action="return", reason="ບໍ່ມີສຳເນົາບັດ")
+    assert (case.app().status, case.app().milestone) == ("returned", "returned")
+    case.complete("Task_ProvideDocuments", {"note": "ແນບແລ້ວ"})
+    assert case.app().milestone == "received"  # a real loop back, although the other branch has ended
+    case.complete("Task_Check", {"decision": "approve"})
+    assert case.milestones() == ["received", "returned", "received", "completed"]
+    assert (case.app().status, case.inbox()) == ("completed", [])
