@@ -57,6 +57,10 @@ TEXTS = {
     "clock_late_one": {"lo": " ກາຍກຳນົດ {n} ມື້ລັດຖະການ.", "en": " {n} working day late."},
     "clock_paused": {"lo": " ໂມງຢຸດ: ລໍຖ້າເອກະສານຂອງທ່ານ (ເຫຼືອ {n} ມື້).",
                      "en": " Clock paused: waiting for your documents ({n} days left)."},
+    # a step of the applicant's own lane that the process plans (sign the register, collect in person): the
+    # clock waits for the applicant as for a return, but nothing was returned and no document is missing
+    "clock_paused_step": {"lo": " ໂມງຢຸດ: ລໍຖ້າທ່ານ (ເຫຼືອ {n} ມື້).",
+                          "en": " Clock paused: waiting for you ({n} days left)."},
     "subject": {"lo": "ຄຳຮ້ອງ {code}: {label}", "en": "Application {code}: {label}"},
     "reminder": {
         "lo": "ເຕືອນ: ວຽກ '{task}' ຂອງຄຳຮ້ອງ {code} ຕ້ອງສຳເລັດພາຍໃນ {due}.",
@@ -171,7 +175,8 @@ def clock_words(app: Application, locale: str) -> str:
     if left is None or state["state"] == clock.STOPPED:
         return ""
     if state["state"] == clock.PAUSED:
-        return TEXTS["clock_paused"][locale].format(n=max(left, 0))
+        key = "clock_paused" if app.milestone == "returned" else "clock_paused_step"
+        return TEXTS[key][locale].format(n=max(left, 0))
     if left > 0:
         return TEXTS["clock_left_one" if left == 1 else "clock_left"][locale].format(n=left)
     if left == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
@@ -84,7 +85,7 @@ def sync(app: Application, definition: dict, workflow, reached: list[str], *, ac
         db.session.add(event)
         held[(app.id, milestone)] = event  # the outbox names its message after this row (no read for it)
     before = app.status
-    if workflow.is_completed():
+    if workflow.is_completed():  # the only place a case closes: its final status follows closing_milestone
         app.status = REJECTED if app.milestone == "rejected" else COMPLETED
         app.completed_at = app.completed_at or now
     elif any(meta.get(bpmn_id(t), {}).get("role") == APPLICANT for t in ready.values()):
@@ -155,28 +156,64 @@ def milestones_entered(app, definition: dict, workflow, reached: list[str], read
     the main path is further on) by where the live tokens stand after the step (`live_tokens`: people's tasks,
     and also intermediate timers, event-based gateways, service tasks and joins, so a main path that waits
     only on a timer or a connector counts too; `position`: a token's own milestone or the nearest one behind
-    it): a move back is taken only when no token still stands at the current milestone or a later one. A closed milestone (completed, rejected) never
-    changes again, and a completed workflow ends on its end milestone even when its last step was a side path.
+    it): a move back is taken only when no token still stands at the current milestone or a later one. A branch
+    that has ended at an end event of the case's process (`ended_branches`) stands at the last open step it
+    passed: the case does not go back because the main path ended while a side path is still at an earlier
+    step.
+
+    The closing milestones (completed, rejected) are entered only when the workflow has really ended
+    (`workflow.is_completed()`): an end event reached on one branch while another branch still has work open
+    (a parallel vetting that may yet refuse, a reminder the officer has not done) does not close the case, and
+    the citizen is not told "completed" (nor sent the rating link, nor issued the certificate) for a case that
+    may still be refused. Which one it ends on is `closing_milestone`. A closed milestone never changes again.
     """
     element_milestones = definition.get("element_milestones", {})
     order = {m["id"]: i for i, m in enumerate(definition.get("milestones", []))}
     rank = lambda m: order.get(m, -1)  # noqa: E731 - a one-line key
-    live = [position(t, element_milestones) for t in live_tokens(workflow, ready)]
+    live: list | None = None  # read only when a move back is considered (most steps move forward or not at all)
     entered: list[str] = []
     for element in reached:
         milestone = element_milestones.get(element)
         current = app.milestone
-        if not milestone or milestone == current or current in TERMINAL:
+        # a closing milestone is decided below, once the whole workflow has ended
+        if not milestone or milestone == current or current in TERMINAL or milestone in TERMINAL:
             continue
-        if current is not None and rank(milestone) < rank(current) and milestone not in TERMINAL:
+        if current is not None and rank(milestone) < rank(current):
+            if live is None:
+                # an ended branch stands at the last step it passed, not at its closing end: a branch that
+                # ended does not stop a real loop back on another branch (returned, then resubmitted)
+                open_steps = {e: m for e, m in element_milestones.items() if m not in TERMINAL}
+                live = [position(t, element_milestones) for t in live_tokens(workflow, ready)] + \
+                       [position(t, open_steps) for t in ended_branches(workflow)]
             if any(m is not None and rank(m) >= rank(current) for m in live):
                 continue  # a side path: the main path is still at the current step or further on
         app.milestone = milestone
         entered.append(milestone)
-    if workflow.is_completed() and app.milestone not in TERMINAL and "completed" in order:
-        app.milestone = "completed"
-        entered.append("completed")
+    if workflow.is_completed():
+        # (also corrects a case that an earlier version closed early on one branch's end: it ends as decided)
+        closing = closing_milestone(workflow, definition)
+        if closing is not None and closing != app.milestone:
+            app.milestone = closing
+            entered.append(closing)
     return entered
+
+
+def closing_milestone(workflow, definition: dict) -> str | None:
+    """The milestone a workflow that has ended closes on: `rejected` when any element of the `rejected`
+    milestone completed on the way (a terminate end, or one branch's refusal end), else `completed`; None when
+    the service lists neither.
+
+    A refusal wins over a completion because the branches of one case are parts of one decision: a case whose
+    security vetting refused it is refused even when the card was printed on the other branch first (a
+    terminate end cancels what is still open, but a branch that ended before it has already completed its
+    end); closing it `completed` would tell the citizen the opposite of the decision and issue a certificate
+    for a refused case. A terminate end in `rejected` is the usual form of this."""
+    order = {m["id"] for m in definition.get("milestones", [])}
+    element_milestones = definition.get("element_milestones", {})
+    if "rejected" in order and any(element_milestones.get(getattr(t.task_spec, "bpmn_id", None) or "") == "rejected"
+                                   for t in workflow.get_tasks(state=TaskState.COMPLETED)):
+        return "rejected"
+    return "completed" if "completed" in order else None
 
 
 def live_tokens(workflow, ready: dict | None = None) -> list:
@@ -201,6 +238,14 @@ def live_tokens(workflow, ready: dict | None = None) -> list:
         tokens.append(task)
         seen.add(task.id)
     return tokens
+
+
+def ended_branches(workflow) -> list:
+    """The end events of the case's own process that a branch has reached (a subprocess's ends only end the
+    subprocess, whose parent goes on). A real loop back never passes an end event, so a branch that ended is
+    never a sign of one."""
+    return [t for t in workflow.get_tasks(state=TaskState.COMPLETED, skip_subprocesses=True)
+            if isinstance(t.task_spec, EndEvent) and t.workflow is workflow]
 
 
 def position(task, element_milestones: dict) -> str | None:

@@ -5,7 +5,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask, SequentialMultiInstanceTask
+from SpiffWorkflow.util.task import TaskState
 
 from engine.catalogue.bpmn import specs_from_xml
 from engine.db import db
@@ -65,9 +68,14 @@ def wire(spec, subprocess_specs: dict):
     no ready task, no error. SpiffWorkflow's `BpmnProcessSpecConverter.from_dict` makes the same connections;
     we parse specs from the stored BPMN instead of restoring them, so we make them here, once per parse, for
     the main process and every called or embedded process. Returns its arguments.
+
+    A boundary event's join also learns to stop a non-interrupting cycle timer without losing the paths it
+    started (`_keep_cycle_paths`).
     """
     for process in [spec, *subprocess_specs.values()]:
         for task_spec in list(process.task_specs.values()):
+            if isinstance(task_spec, BoundaryEventJoin):
+                _keep_cycle_paths(task_spec)
             if isinstance(task_spec, SequentialMultiInstanceTask):
                 _keep_item_in_instance(task_spec)
             if isinstance(task_spec, LoopTask):
@@ -92,6 +100,47 @@ def _keep_item_in_instance(task_spec) -> None:
         original(workflow, child)
 
     task_spec.merge_child = merge_child
+
+
+def _keep_cycle_paths(join) -> None:
+    """When the activity ends (completed, or interrupted by another boundary event), its join cancels the
+    boundary events still waiting. A non-interrupting cycle timer is still waiting after it fired (it waits for
+    its next repetition), and the paths each repetition started are its children in the task tree: SpiffWorkflow
+    cancels a task together with its unfinished children, so the task a repetition had made ready ("remind the
+    officer") vanished without being done, and the case could close while it was open. Such a timer is stopped
+    here instead: it is marked cancelled and leaves the event manager (it fires no more), its copies of the
+    join are cancelled as the join itself would, and the paths it started run on. Idempotent per spec."""
+    if "_check_threshold_structured" in vars(join):
+        return
+    original = type(join)._check_threshold_structured.__get__(join)
+
+    def check(my_task):
+        finished, cancel = original(my_task)
+        if finished:
+            cycles = [t for t in cancel if _started_paths(t)]
+            for task in cycles:
+                _stop_keeping_paths(task)
+            cancel = [t for t in cancel if t not in cycles]
+        return finished, cancel
+
+    join._check_threshold_structured = check
+
+
+def _started_paths(task) -> bool:
+    """A waiting cycle boundary event that has started a path (a child other than its copy of the join)."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    return task.state == TaskState.WAITING and isinstance(definition, CycleTimerEventDefinition) and any(
+        not isinstance(child.task_spec, BoundaryEventJoin) for child in task.children)
+
+
+def _stop_keeping_paths(task) -> None:
+    for child in list(task.children):
+        if isinstance(child.task_spec, BoundaryEventJoin) and not child.has_state(TaskState.FINISHED_MASK):
+            child._set_state(TaskState.CANCELLED)
+            child._drop_children()
+    task._set_state(TaskState.CANCELLED)
+    task.workflow.top_workflow.event_manager.remove_task(task)
+    task.task_spec.cancelled_event.emit(task.workflow, task)
 
 
 def clear() -> None:
