@@ -6,6 +6,11 @@ answers of the form with that decision. A value for which no condition holds, at
 flow, would consume the clerk's action and leave the case stuck: it is refused at upload. A condition that
 needs data the form does not hold (fields of earlier forms), or asks FEEL `is defined(…)` about it, cannot be
 decided here and counts as a route.
+
+A task whose form offers `return` or `reject` where no condition before the next person's task reads
+`decision` is refused (route.decision_unread): the clerk's Reject would be recorded and the case go on to a
+certificate. Other unread decision values are a warning. Answers of the application form and task forms
+(choice, yes/no) are judged at every gateway by engine.catalogue.routes_answers.
 """
 from __future__ import annotations
 
@@ -38,13 +43,17 @@ def _evaluate(environment, expression: str, data: dict):
         return _UNDECIDED
 
 
-def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: set[str] = frozenset()) -> None:
-    """Refuse decision values without a route. `tasks` is {bpmn id: {"form": form id, ...}} from cross_check,
-    `forms` is {form id: parsed form}; `skip` holds ids used twice (already refused: which task and form an id
-    means is unknown, so no route is judged by it)."""
+def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: set[str] = frozenset(),
+                 application_form: str | None = None) -> None:
+    """Refuse decision values without a route, and answers without a route (engine.catalogue.routes_answers).
+    `tasks` is {bpmn id: {"form": form id, ...}} from cross_check, `forms` is {form id: parsed form}; `skip`
+    holds ids used twice (already refused: which task and form an id means is unknown, so no route is judged
+    by it); `application_form` the service's application form id."""
+    from engine.catalogue.routes_answers import check_answer_routes
     from engine.sandbox import SandboxEnvironment
 
     environment = SandboxEnvironment()
+    before = len(problems)
     for doc in docs:
         root = doc.tree.getroot()
         by_id = {node.get("id"): node for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
@@ -56,10 +65,14 @@ def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: 
             if field is None or task_id not in by_id or task_id in skip:
                 continue
             if not _decision_read(task_id, by_id, flows):
-                values = ", ".join(c["value"] for c in field["choices"])
+                values = [c["value"] for c in field["choices"]]
                 name = (by_id[task_id].get("name") or "").strip()
+                # a Return or Reject the platform offers must do what it says: unread, it is refused
+                ignored = [v for v in values if v in HONOURED]
                 problems.append(problem("route.decision_unread", doc.file, by_id[task_id].sourceline, task_id,
-                                        task=f"{task_id} ({name})" if name else task_id, values=values))
+                                        "error" if ignored else None,
+                                        task=f"{task_id} ({name})" if name else task_id, values=", ".join(values),
+                                        ignored=", ".join(ignored) or "-"))
             for flow in flows:
                 if flow.get("sourceRef") != task_id:
                     continue
@@ -68,6 +81,13 @@ def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: 
                         gateway.get("id") in skip:
                     continue
                 _check_gateway(doc, gateway, flows, task_id, by_id[task_id], form, field, environment, problems)
+    done = {p.element for p in problems[before:] if p.code == "route.no_route"}
+    answer_forms = [forms.get(application_form or "")] + [forms.get(t.get("form") or "") for t in tasks.values()]
+    check_answer_routes(docs, [f for f in answer_forms if f], problems, skip, done)
+
+
+# the clerk's actions that only a condition reading `decision` can honour (the runtime sets decision to them)
+HONOURED = ("return", "reject")
 
 
 HUMAN = {f"{{{BPMN_NS}}}{t}" for t in ("userTask", "manualTask", "task")}
