@@ -164,7 +164,8 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
     connectors = service_task_connectors({n: files[n].decode("utf-8") for n in bpmn_names})
     duplicated = check_ids(docs, connectors, problems)
     check_names(docs, service, tasks, forms, connectors, problems, duplicated)
-    check_routes(docs, tasks, forms, problems, skip=duplicated, application_form=service["application_form"])
+    check_routes(docs, tasks, forms, problems, skip=duplicated, application_form=service["application_form"],
+                 process=service["process"])
     from engine.certificates import TEMPLATE_FILE, template_from  # the service's certificate template
 
     certificate = template_from(doc, files, rel_folder, problems)

@@ -98,10 +98,9 @@ MESSAGES: dict[str, dict] = {
                  "en": "add a flow with a condition for {value}, or mark one flow as the default flow of the gateway"},
     },
     "route.decision_unread": {
-        "message": {"lo": "ການຕັດສິນ ({values}) ຂອງໜ້າວຽກ {task} ບໍ່ມີເງື່ອນໄຂໃດອ່ານ ກ່ອນໜ້າວຽກຕໍ່ໄປ: ການສົ່ງຄືນ ຫຼື ປະຕິເສດ ຈະບໍ່ປ່ຽນຫຍັງ "
-                          "(ທີ່ບໍ່ມີຜົນ: {ignored})",
-                    "en": "no condition reads the decision ({values}) of the task {task} before the next task: a "
-                          "return or a reject there changes nothing (ignored: {ignored})"},
+        "message": {"lo": "ການຕັດສິນ ({values}) ຂອງໜ້າວຽກ {task} ບໍ່ມີເງື່ອນໄຂໃດອ່ານ ກ່ອນໜ້າວຽກຕໍ່ໄປ: {effect}",
+                    "en": "no condition reads the decision ({values}) of the task {task} before the next task: "
+                          "{effect}"},
         "hint": {"lo": "ວາງທາງແຍກຫຼັງໜ້າວຽກທີ່ມີເງື່ອນໄຂຕາມ decision (ເຊັ່ນ decision == 'reject' ໄປຫາເຫດການສິ້ນສຸດ "
                        "ທີ່ປະຕິເສດ), ຫຼື ເອົາທາງເລືອກ return ແລະ reject ອອກຈາກແບບຟອມ, ຫຼື ໃຊ້ແບບຟອມທີ່ບໍ່ມີຊ່ອງ "
                        "decision",

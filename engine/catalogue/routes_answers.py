@@ -79,9 +79,11 @@ def _answers_text(names: list[str], combination: tuple) -> dict[str, str]:
 
 
 def check_answer_routes(docs, forms: list[dict], problems: list[Problem], skip: set[str] = frozenset(),
-                        done: set[str] = frozenset()) -> None:
+                        done: set[str] = frozenset(), running: set[str] | None = None) -> None:
     """Refuse answer combinations without a route. `forms`: the application form and every task form;
-    `skip`: element ids used twice (already refused); `done`: gateways route.no_route already named."""
+    `skip`: element ids used twice (already refused); `done`: gateways route.no_route already named;
+    `running`: the processes a case runs (engine.catalogue.routes.running_processes; None: every executable
+    or called one)."""
     from engine.catalogue.names import _sandbox_names
     from engine.sandbox import SandboxEnvironment
 
@@ -95,7 +97,9 @@ def check_answer_routes(docs, forms: list[dict], problems: list[Problem], skip: 
         f"{{{BPMN_NS}}}callActivity")}
     for doc in docs:
         for process in doc.tree.getroot().iter(f"{{{BPMN_NS}}}process"):
-            if process.get("id") in set(doc.executable) | called:  # a pool that never runs is documentation
+            runs = process.get("id") in running if running is not None else \
+                process.get("id") in set(doc.executable) | called
+            if runs:  # a pool that never runs is documentation
                 _check_process(doc, process, answers, assigned, builtins, environment, problems, skip, done)
 
 

@@ -83,7 +83,7 @@ def test_a_reject_no_condition_reads_is_refused_at_its_task(app):
     report = _report(app, "rv36_decision_unread")
     found = [p for p in report.problems if p["code"] == "route.decision_unread"]
     assert [(p["element"], p["severity"]) for p in found] == [("Activity_Approve", "error")], _codes(report)
-    assert "ignored: reject" in found[0]["messages"]["en"] and "reject" in found[0]["hints"]["en"]
+    assert "a Reject would be recorded" in found[0]["messages"]["en"] and "reject" in found[0]["hints"]["en"]
     assert LAO.search(found[0]["hints"]["lo"])
     assert not report.ok
 
