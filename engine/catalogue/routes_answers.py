@@ -49,7 +49,8 @@ def enumerable_answers(forms: list[dict]) -> dict[str, tuple]:
 
 
 def _assigned(docs) -> set[str]:
-    """Names a script, a result variable or a data output sets: their values are not only the forms' answers."""
+    """Names a script, a result variable, a loop output or an output mapping sets: their values are not only
+    the forms' answers."""
     from engine.catalogue.names import assigned_names
 
     out: set[str] = set()
@@ -60,6 +61,9 @@ def _assigned(docs) -> set[str]:
             if node.tag == f"{{{BPMN_NS}}}script" and node.text:
                 out |= assigned_names(node.text)
             out |= {v for v in (node.get("resultVariable"),) if v}
+            local = node.tag.rsplit("}", 1)[-1]
+            if local in ("out", "output", "outputParameter"):  # camunda:out, zeebe:output, camunda:outputParameter
+                out |= {v for v in (node.get("target"), node.get("name")) if v}
             if node.tag.endswith("}loopDataOutputRef") and node.text:
                 out.add(node.text.strip())
     return out

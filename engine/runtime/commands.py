@@ -252,6 +252,10 @@ def _remember_province(centre: Centre, above: Centre | None) -> None:
         workdays.remember_province(centre.id, above.id)
 
 
+# "This task cannot be returned / rejected" in each language (engine.errors: action_not_allowed)
+_ACTION_WORDS = {"return": {"lo": "ສົ່ງຄືນ", "en": "returned"}, "reject": {"lo": "ປະຕິເສດ", "en": "rejected"}}
+
+
 def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "complete", reason: str | None = None,
                   expected_version: int | None = None, confirmed_amount=None) -> Application:
     """Complete a user task with its form's answers. `action` 'return' or 'reject' sets the form's decision.
@@ -274,7 +278,7 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
     offered = offered_actions(app.service_version_id, row.bpmn_id, form)
     if action in ("return", "reject"):
         if action not in offered:
-            raise NotAllowed(action={"return": "returned", "reject": "rejected"}[action])
+            raise NotAllowed(action=_ACTION_WORDS[action])
         try:
             reason = clean_text(reason or "", long=True, max_length=2000)
         except TextProblem as exc:
@@ -285,7 +289,7 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
     elif action != "complete":
         raise NotAllowed(action=action)
     elif data.get("decision") in ("return", "reject") and data["decision"] not in offered:
-        raise NotAllowed(action={"return": "returned", "reject": "rejected"}[data["decision"]])
+        raise NotAllowed(action=_ACTION_WORDS[data["decision"]])
     # a form without a `reason` field still carries the clerk's reason (the applicant reads it): it is the
     # platform's, not an answer of the form, so it is kept beside the validated answers
     own_reason = action in ("return", "reject") and not any(f["name"] == "reason" for f in form["fields"])

@@ -83,8 +83,10 @@ def test_a_reject_nothing_routes_by_is_neither_offered_nor_accepted(app, client)
         application = start("rv36_decision_unread")
         task, service, complete_task = _approve_task(application.id)
         assert task_actions(service.definition, task, application) == ["complete"]
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed) as refused:
             reject(task.id, actor("approver.xs"), "not eligible")
+        assert "ປະຕິເສດ" in refused.value.message("lo") and "rejected" not in refused.value.message("lo")
+        assert refused.value.message("en") == "This task cannot be rejected"
         with pytest.raises(NotAllowed):
             complete_task(task.id, actor("approver.xs"), {"decision": "reject", "reason": "no"})
         assert not db.session.query(AuditEvent).filter_by(kind="application.rejected").count()
