@@ -114,9 +114,15 @@ def test_a_bare_upload_gets_a_decision_form_only_where_a_gateway_reads_decision(
 # ---- 3: timers ------------------------------------------------------------------------------------------
 
 def test_a_timer_expression_between_quotes_is_an_expression_not_a_quoted_literal(app):
+    from engine.designer import dryrun
+
     report = _report(app, "rv18_timer_expr")
     assert not [p for p in report.problems if p["code"].startswith("timer.")], _codes(report)
     assert report.ok, _codes(report)
+    with app.app_context():  # the dry run names the timer as written, not with its outer quotes cut off
+        result = dryrun.run(report.bundle.definition, report.bundle.bpmn, {})
+    timers = [s["timer"] for s in result.steps if s.get("timer")]
+    assert timers == ['"P" + str(wait_days) + "D"'], result.steps
 
 
 def _with_timer(expression: str):
