@@ -56,6 +56,7 @@ def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: 
     environment = SandboxEnvironment()
     before = len(problems)
     running = running_processes(docs, process) if process else None
+    everything = merged(docs)
     for doc in docs:
         root = doc.tree.getroot()
         by_id = {node.get("id"): node for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
@@ -67,7 +68,7 @@ def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: 
             if field is None or task_id not in by_id or task_id in skip or \
                     (running is not None and process_of(by_id[task_id]) not in running):
                 continue
-            if not _decision_read(task_id, by_id, flows):
+            if not _decision_read(task_id, *everything):
                 values = [c["value"] for c in field["choices"]]
                 name = (by_id[task_id].get("name") or "").strip()
                 # a Return or Reject the platform offers must do what it says: unread, it is refused
@@ -107,6 +108,9 @@ def _effect(ignored: list[str]) -> dict[str, str]:
 HUMAN = {f"{{{BPMN_NS}}}{t}" for t in ("userTask", "manualTask", "task")}
 SCRIPT_TASK = f"{{{BPMN_NS}}}scriptTask"
 PROCESS = f"{{{BPMN_NS}}}process"
+SUB_PROCESS = f"{{{BPMN_NS}}}subProcess"
+CALL_ACTIVITY = f"{{{BPMN_NS}}}callActivity"
+END_EVENT = f"{{{BPMN_NS}}}endEvent"
 
 
 def running_processes(docs, process_id: str | None) -> set[str]:
@@ -146,7 +150,35 @@ def _decision_read(task_id: str, by_id: dict, flows) -> bool:
                 return True  # a script turns the decision into another value: what it routes is its business
             seen.add(target)
             todo.append(target)
+            if node.tag == END_EVENT:  # the way goes on after the subprocess or call activity that holds it
+                todo.extend(c for c in _callers(node, by_id) if c not in seen)
     return False
+
+
+def _callers(end, by_id: dict) -> list[str]:
+    """Where a path that reaches `end` goes on: its embedded subprocess, or the call activities that call its
+    process (a gateway after them may read the decision of a task inside)."""
+    parent = end.getparent()
+    if parent is None:
+        return []
+    if parent.tag == SUB_PROCESS and parent.get("id"):
+        return [parent.get("id")]
+    if parent.tag == PROCESS:
+        return [i for i, n in by_id.items() if n.tag == CALL_ACTIVITY and n.get("calledElement") == parent.get("id")]
+    return []
+
+
+def merged(docs) -> tuple[dict, list]:
+    """Every element by id and every sequence flow over all files of a service (a call activity in one file
+    may call a process of another)."""
+    by_id, flows = {}, []
+    for doc in docs:
+        root = doc.tree.getroot()
+        for node in root.iter():
+            if isinstance(node.tag, str) and node.get("id"):
+                by_id.setdefault(node.get("id"), node)
+        flows.extend(root.iter(f"{{{BPMN_NS}}}sequenceFlow"))
+    return by_id, flows
 
 
 def _check_gateway(doc, gateway, flows, task_id, task_node, form, field, environment, problems) -> None:

@@ -15,26 +15,18 @@ DECIDED = ("return", "reject")  # the actions only a condition reading `decision
 def unread_decisions(bpmn: dict[str, str], definition: dict) -> frozenset[str]:
     """Ids of the tasks with a decision field whose decision no condition reads before the next person's
     task (engine.catalogue.routes._decision_read over the stored, translated BPMN)."""
-    from engine.catalogue.bpmn import BPMN_NS, read_document
-    from engine.catalogue.routes import _decision_read
+    from engine.catalogue.bpmn import read_document
+    from engine.catalogue.routes import _decision_read, merged
 
     forms = definition.get("forms") or {}
     deciding = {tid for tid, task in (definition.get("tasks") or {}).items()
                 if any(f.get("name") == "decision" for f in (forms.get(task.get("form") or "") or {}).get("fields", []))}
     if not deciding:
         return frozenset()
-    out = set()
-    for name, text in sorted(bpmn.items()):
-        if not name.endswith(".bpmn"):
-            continue
-        doc = read_document(text.encode("utf-8"), name, [])
-        if doc is None:
-            continue
-        root = doc.tree.getroot()
-        by_id = {node.get("id"): node for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
-        flows = list(root.iter(f"{{{BPMN_NS}}}sequenceFlow"))
-        out |= {tid for tid in deciding if tid in by_id and not _decision_read(tid, by_id, flows)}
-    return frozenset(out)
+    docs = [read_document(text.encode("utf-8"), name, []) for name, text in sorted(bpmn.items())
+            if name.endswith(".bpmn")]
+    by_id, flows = merged([d for d in docs if d is not None])
+    return frozenset(tid for tid in deciding if tid in by_id and not _decision_read(tid, by_id, flows))
 
 
 def offered(version_id: int, bpmn_id: str, form: dict | None) -> list[str]:

@@ -191,3 +191,35 @@ def test_a_task_is_named_by_its_label_then_its_bpmn_name_then_its_form_title(app
     assert {t: tasks[t]["name"]["en"] for t in tasks} == {"Activity_Reg": "Register", "Activity_Shop": "Shop",
                                                          "Activity_Home": "Home", "Activity_Land": "Land",
                                                          "Activity_Works": "Works"}
+
+
+def test_a_decision_read_by_a_gateway_after_the_subprocess_that_holds_the_task_is_read(app):
+    """The way from a task inside an embedded subprocess goes on after the subprocess: a gateway there that
+    reads `decision` honours the task's Reject (not refused, and not offered as ignored at run time)."""
+    def wrapped(name, text):
+        if name.endswith(".bpmn"):
+            text = text.replace(
+                '<bpmn:userTask id="Activity_Approve" name="Approve" camunda:formKey="rv36_dec" '
+                'camunda:candidateGroups="approver"></bpmn:userTask>',
+                '<bpmn:subProcess id="Sub_Approve" name="Approval"><bpmn:startEvent id="Sub_Start" />'
+                '<bpmn:userTask id="Activity_Approve" name="Approve" camunda:formKey="rv36_dec" '
+                'camunda:candidateGroups="approver"></bpmn:userTask><bpmn:endEvent id="Sub_End" />'
+                '<bpmn:sequenceFlow id="Sub_F1" sourceRef="Sub_Start" targetRef="Activity_Approve" />'
+                '<bpmn:sequenceFlow id="Sub_F2" sourceRef="Activity_Approve" targetRef="Sub_End" />'
+                '</bpmn:subProcess><bpmn:exclusiveGateway id="Gateway_D" default="Flow_2" />'
+                '<bpmn:endEvent id="Event_Rejected" name="Rejected" />'
+                '<bpmn:sequenceFlow id="Flow_No" sourceRef="Gateway_D" targetRef="Event_Rejected">'
+                '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">decision == \'reject\''
+                '</bpmn:conditionExpression></bpmn:sequenceFlow>'
+                '<bpmn:sequenceFlow id="Flow_ToGw" sourceRef="Sub_Approve" targetRef="Gateway_D" />')
+            text = text.replace('targetRef="Activity_Approve" />\n', 'targetRef="Sub_Approve" />\n', 1)
+            text = text.replace('sourceRef="Activity_Approve" targetRef="Activity_Hand"',
+                                'sourceRef="Gateway_D" targetRef="Activity_Hand"')
+        if name == "service.yaml":
+            text = text.replace("- id: completed\n", "- id: rejected\n  elements:\n  - Event_Rejected\n  label:\n"
+                                "    lo: ຖືກປະຕິເສດ\n    en: Rejected\n- id: completed\n")
+        return text
+
+    report = _report(app, "rv36_decision_unread", wrapped)
+    assert not [p for p in report.problems if p["code"] == "route.decision_unread"], _codes(report)
+    assert report.ok, _codes(report)
