@@ -57,8 +57,11 @@ class DomainError(Exception):
     def message(self, locale: str = "lo") -> str:
         lo, en = MESSAGES.get(self.code, (self.code, self.code))
         template = lo if locale == "lo" else en
+        lang = "lo" if locale == "lo" else "en"
+        # a parameter given as {"lo": ..., "en": ...} fills each language with its own words
+        params = {k: v[lang] if isinstance(v, dict) and set(v) == {"lo", "en"} else v for k, v in self.params.items()}
         try:
-            return template.format(**self.params)
+            return template.format(**params)
         except (KeyError, IndexError):
             return template
 

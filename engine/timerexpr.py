@@ -9,6 +9,7 @@ offset in the centre's time zone (Asia/Vientiane unless the centre names another
 """
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +26,31 @@ LOOKS_ISO = re.compile(r"^(R\d*/|P|\d{4}-\d{2}-\d{2})", re.I)
 
 
 class TimerError(ValueError):
-    """A timer expression that cannot be read; str() is the reason in English."""
+    """A timer expression that cannot be read; str() is the reason in English, `lo` the same reason in Lao
+    (what the designer reads in Lao must not embed the English parser's words)."""
+
+    def __init__(self, en: str, lo: str | None = None):
+        super().__init__(en)
+        self.lo = lo or en
+
+    @property
+    def reasons(self) -> dict[str, str]:
+        return {"lo": self.lo, "en": str(self)}
+
+
+def string_literal(text: str) -> str | None:
+    """The value of `text` when the whole text is one string literal (`'P3D'`, `"P3D"`), else None.
+
+    Stripping a quote at each end is not enough: `"P" + str(wait_days) + "D"` starts and ends with a quote but
+    is an expression over case data, which the runtime evaluates."""
+    text = (text or "").strip()
+    if len(text) < 2 or text[0] not in "'\"":
+        return None
+    try:
+        node = ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 @dataclass(frozen=True)
@@ -40,7 +65,7 @@ def zone(name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(name or DEFAULT_ZONE)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise TimerError(f"unknown time zone {name!r}") from exc
+        raise TimerError(f"unknown time zone {name!r}", f"ບໍ່ຮູ້ຈັກເຂດເວລາ {name!r}") from exc
 
 
 def _fix_zone_id(match: re.Match) -> str:
@@ -62,7 +87,8 @@ def _date(text: str) -> bool:
     try:
         TimerEventDefinition.parse_time_or_duration(text)
     except Exception as exc:  # noqa: BLE001 - SpiffWorkflow raises ValueError, AttributeError, Exception
-        raise TimerError(f"{text!r} is not an ISO 8601 date-time") from exc
+        raise TimerError(f"{text!r} is not an ISO 8601 date-time",
+                         f"{text!r} ບໍ່ແມ່ນວັນທີ-ເວລາ ISO 8601") from exc
     return not _OFFSET.search(text)
 
 
@@ -70,38 +96,46 @@ def parse(text: str, kind: str) -> Timer:
     """Check a literal timer expression of `kind` (timeDuration, timeDate, timeCycle). Raises TimerError."""
     value = normalize(text)
     if not value:
-        raise TimerError("the expression is empty")
+        raise TimerError("the expression is empty", "ບໍ່ມີເວລາຂຽນໄວ້")
     if "[" in value:
-        raise TimerError("the zone id in brackets is not a known time zone")
+        raise TimerError("the zone id in brackets is not a known time zone",
+                         "ເຂດເວລາໃນວົງເລັບບໍ່ແມ່ນເຂດເວລາທີ່ຮູ້ຈັກ")
     local = False
     try:
         if kind == "timeDuration":
             TimerEventDefinition.parse_iso_duration(value)
             if not value.upper().startswith("P"):
-                raise TimerError("a duration starts with P, e.g. P3D or PT4H")
+                raise TimerError("a duration starts with P, e.g. P3D or PT4H",
+                                 "ໄລຍະເວລາຂຶ້ນຕົ້ນດ້ວຍ P, ເຊັ່ນ P3D ຫຼື PT4H")
         elif kind == "timeDate":
             if value.upper().startswith(("P", "R")):
                 raise TimerError("a date is written 2027-01-15T09:00:00; use timeDuration for P… and timeCycle "
-                                 "for R…")
+                                 "for R…", "ວັນທີຂຽນເປັນ 2027-01-15T09:00:00; ໃຊ້ timeDuration ສຳລັບ P… ແລະ "
+                                 "timeCycle ສຳລັບ R…")
             local = _date(value)
         elif kind == "timeCycle":
             if not value.upper().startswith("R"):
-                raise TimerError("a cycle starts with R, e.g. R3/PT1H")
+                raise TimerError("a cycle starts with R, e.g. R3/PT1H", "ຮອບເວລາຂຶ້ນຕົ້ນດ້ວຍ R, ເຊັ່ນ R3/PT1H")
             parts = value.upper().replace("--", "/").strip("R").split("/")
             if len(parts) not in (2, 3):
-                raise TimerError("a cycle is R<count>/<duration> or R<count>/<start>/<duration>")
+                raise TimerError("a cycle is R<count>/<duration> or R<count>/<start>/<duration>",
+                                 "ຮອບເວລາຂຽນເປັນ R<ຈຳນວນ>/<ໄລຍະ> ຫຼື R<ຈຳນວນ>/<ເລີ່ມ>/<ໄລຍະ>")
             if parts[0] and not parts[0].isdigit():
-                raise TimerError("the repeat count after R must be a whole number")
+                raise TimerError("the repeat count after R must be a whole number",
+                                 "ຈຳນວນຮອບຫຼັງ R ຕ້ອງເປັນຈຳນວນເຕັມ")
             cycles, start, duration = TimerEventDefinition.parse_iso_recurring_interval(value)
             if duration.total_seconds() <= 0:
-                raise TimerError("the cycle's duration must be more than zero")
+                raise TimerError("the cycle's duration must be more than zero",
+                                 "ໄລຍະຂອງຮອບເວລາຕ້ອງຫຼາຍກວ່າສູນ")
             local = any(re.match(r"\d{4}-", p) and not _OFFSET.search(p) for p in value.split("/")[1:])
         else:
-            raise TimerError(f"unknown timer kind {kind}")
+            raise TimerError(f"unknown timer kind {kind}", f"ບໍ່ຮູ້ຈັກຊະນິດໂມງຈັບເວລາ {kind}")
     except TimerError:
         raise
     except Exception as exc:  # noqa: BLE001 - SpiffWorkflow's parsers raise bare Exception
-        raise TimerError(f"{value!r} is not a valid ISO 8601 {kind[4:].lower()}") from exc
+        what = {"timeDuration": "ໄລຍະເວລາ", "timeDate": "ວັນທີ-ເວລາ", "timeCycle": "ຮອບເວລາ"}.get(kind, kind)
+        raise TimerError(f"{value!r} is not a valid ISO 8601 {kind[4:].lower()}",
+                         f"{value!r} ບໍ່ແມ່ນ{what} ISO 8601 ທີ່ຖືກຕ້ອງ") from exc
     return Timer(kind, value, local)
 
 

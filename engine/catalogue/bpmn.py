@@ -29,7 +29,7 @@ from engine.expressions import (
     language_of,
     translate,
 )
-from engine.timerexpr import DEFAULT_ZONE, LOOKS_ISO, TimerError, normalize
+from engine.timerexpr import DEFAULT_ZONE, LOOKS_ISO, TimerError, normalize, string_literal
 from engine.timerexpr import parse as parse_timer
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -182,12 +182,17 @@ def _quote_timers(root, file: str, problems: list[Problem]) -> None:
                         and owner.getparent() is not None else owner
                     problems.append(problem("timer.invalid", file, node.sourceline,
                                             owner.get("id") if owner is not None else None, expression=text,
-                                            reason=f"{LANGUAGE_NAMES.get(exc.language, exc.language)}: "
-                                                   f"{exc.what[1]} is not supported"))
+                                            reason=_unsupported_reason(exc)))
                     node.text = repr("P1D")  # never runs: the error above blocks publishing
                 continue
             if text and ISO_TIMER.match(text):
                 node.text = repr(text)
+
+
+def _unsupported_reason(exc: UnsupportedExpression) -> dict[str, str]:
+    """Why a FEEL or JUEL timer cannot run, in each language (the Lao message carries no English words)."""
+    language = LANGUAGE_NAMES.get(exc.language, exc.language)
+    return {"lo": f"{language}: ແພລດຟອມບໍ່ຮອງຮັບ {exc.what[0]}", "en": f"{language}: {exc.what[1]} is not supported"}
 
 
 # elements whose text is a condition or a count the script engine evaluates
@@ -280,7 +285,7 @@ def _check_timer(node, doc: BpmnDocument, problems: list[Problem]) -> None:
         return
     child = kinds[0]
     text = child.text.strip()
-    literal = text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else None
+    literal = string_literal(text)  # only when the whole text is one quoted literal, not "P" + … + "D"
     if literal is None and not LOOKS_ISO.match(text):
         child.set(EXPRESSION_ATTR, "1")
         doc.expressions.append((element, "timer", text, child.sourceline))  # an expression over case data
@@ -289,7 +294,7 @@ def _check_timer(node, doc: BpmnDocument, problems: list[Problem]) -> None:
         timer = parse_timer(literal if literal is not None else text, _local(child.tag))
     except TimerError as exc:
         problems.append(problem("timer.invalid", doc.file, child.sourceline, element,
-                                expression=literal or text, reason=str(exc)))
+                                expression=literal or text, reason=exc.reasons))
         return
     gateway = _event_gateway_before(owner) if timer.kind == "timeCycle" else None
     if gateway is not None:  # SpiffWorkflow never starts a cycle whose definition the gateway holds

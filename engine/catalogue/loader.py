@@ -75,6 +75,17 @@ def load_forms(root: Path, problems: list[Problem]) -> dict:
     return forms
 
 
+def syntax_reason(finding: str) -> dict[str, str]:
+    """The sandbox's English parser finding (`line 1: syntax error: invalid syntax`) as a reason in each
+    language: the Lao text says where, in Lao, and keeps no English parser words."""
+    import re
+
+    line = re.search(r"line (\d+)", finding)
+    where = f" ແຖວ {line.group(1)}" if line else ""
+    lo = f"ຂຽນຜິດໄວຍາກອນ{where}" if "syntax error" in finding else "ອ່ານຂໍ້ຄວາມນີ້ບໍ່ໄດ້"
+    return {"lo": lo, "en": finding.split(": ", 1)[-1] if "syntax error" in finding else finding}
+
+
 def check_scripts(service_id: str, docs, problems: list[Problem]) -> None:
     """Every condition and script through the sandbox's static check.
 
@@ -86,13 +97,21 @@ def check_scripts(service_id: str, docs, problems: list[Problem]) -> None:
     for doc in docs:
         for element, mode, source, line in doc.expressions:
             for finding in check_source(source, "eval" if mode == "timer" else mode):
-                if "syntax error" in finding or "cannot parse" in finding:
-                    what = {"eval": {"lo": "ເງື່ອນໄຂ", "en": "condition"},
-                            "timer": {"lo": "ເວລາຂອງໂມງຈັບເວລາ", "en": "timer expression"}}.get(
+                if ("syntax error" in finding or "cannot parse" in finding) and mode == "timer":
+                    # text that is neither ISO 8601 nor an expression (`3 days`): a timer finding, whose hint
+                    # shows P3D, not a Python condition
+                    reason = syntax_reason(finding)
+                    problems.append(problem("timer.invalid", doc.file, line, element,
+                                            expression=source.strip()[:120],
+                                            reason={"lo": "ບໍ່ແມ່ນຂໍ້ຄວາມ ISO 8601 ແລະ ບໍ່ແມ່ນນິພົດທີ່ອ່ານໄດ້ ("
+                                                          + reason["lo"] + ")",
+                                                    "en": "it is neither ISO 8601 text nor an expression ("
+                                                          + reason["en"] + ")"}))
+                elif "syntax error" in finding or "cannot parse" in finding:
+                    what = {"eval": {"lo": "ເງື່ອນໄຂ", "en": "condition"}}.get(
                         mode, {"lo": "ສະຄຣິບ", "en": "script"})
                     problems.append(modeler_problem("expr.syntax", doc.file, line, element, what=what,
-                                                    source=source.strip()[:120],
-                                                    reason=finding.split(": ", 1)[-1]))
+                                                    source=source.strip()[:120], reason=syntax_reason(finding)))
                 else:
                     problems.append(Problem(doc.file, {"lo": f"ນິພົດບໍ່ຜ່ານການກວດຂອງ sandbox (expression fails the sandbox check): {finding}", "en": f"expression fails the sandbox check: {finding}"},
                                             {"lo": "ໃຊ້ນິພົດທຳມະດາກັບຊ່ອງຂໍ້ມູນຂອງແບບຟອມ; ບໍ່ມີ import ຫຼື ຊື່ທີ່ຂຶ້ນຕົ້ນດ້ວຍ _", "en": "use plain expressions on form fields; no imports or _names"}, line,
@@ -145,7 +164,8 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
     connectors = service_task_connectors({n: files[n].decode("utf-8") for n in bpmn_names})
     duplicated = check_ids(docs, connectors, problems)
     check_names(docs, service, tasks, forms, connectors, problems, duplicated)
-    check_routes(docs, tasks, forms, problems, skip=duplicated)
+    check_routes(docs, tasks, forms, problems, skip=duplicated, application_form=service["application_form"],
+                 process=service["process"])
     from engine.certificates import TEMPLATE_FILE, template_from  # the service's certificate template
 
     certificate = template_from(doc, files, rel_folder, problems)

@@ -98,13 +98,26 @@ MESSAGES: dict[str, dict] = {
                  "en": "add a flow with a condition for {value}, or mark one flow as the default flow of the gateway"},
     },
     "route.decision_unread": {
-        "message": {"lo": "ການຕັດສິນ ({values}) ຂອງໜ້າວຽກ {task} ບໍ່ມີເງື່ອນໄຂໃດອ່ານ ກ່ອນໜ້າວຽກຕໍ່ໄປ: ການສົ່ງຄືນ ຫຼື ປະຕິເສດ ຈະບໍ່ປ່ຽນຫຍັງ",
-                    "en": "no condition reads the decision ({values}) of the task {task} before the next task: a "
-                          "return or a reject there changes nothing"},
-        "hint": {"lo": "ວາງທາງແຍກຫຼັງໜ້າວຽກທີ່ມີເງື່ອນໄຂຕາມ decision, ຫຼື ໃຊ້ແບບຟອມທີ່ບໍ່ມີຊ່ອງ decision",
-                 "en": "put a gateway with conditions on decision after the task, or give it a form without a "
-                       "decision field"},
+        "message": {"lo": "ການຕັດສິນ ({values}) ຂອງໜ້າວຽກ {task} ບໍ່ມີເງື່ອນໄຂໃດອ່ານ ກ່ອນໜ້າວຽກຕໍ່ໄປ: {effect}",
+                    "en": "no condition reads the decision ({values}) of the task {task} before the next task: "
+                          "{effect}"},
+        "hint": {"lo": "ວາງທາງແຍກຫຼັງໜ້າວຽກທີ່ມີເງື່ອນໄຂຕາມ decision (ເຊັ່ນ decision == 'reject' ໄປຫາເຫດການສິ້ນສຸດ "
+                       "ທີ່ປະຕິເສດ), ຫຼື ເອົາທາງເລືອກ return ແລະ reject ອອກຈາກແບບຟອມ, ຫຼື ໃຊ້ແບບຟອມທີ່ບໍ່ມີຊ່ອງ "
+                       "decision",
+                 "en": "put a gateway with conditions on decision after the task (e.g. decision == 'reject' to a "
+                       "rejection end event), or remove the return and reject choices from the form, or give it "
+                       "a form without a decision field"},
         "severity": "warning",
+    },
+    "route.no_route_answer": {
+        "message": {"lo": "ທາງແຍກ {gateway} ບໍ່ມີທາງເມື່ອຄຳຕອບແມ່ນ {answers}: ບໍ່ມີເງື່ອນໄຂໃດເປັນຈິງ ແລະ ບໍ່ມີເສັ້ນທາງຕັ້ງຕົ້ນ, "
+                          "ຄຳຮ້ອງຈະຄ້າງຢູ່",
+                    "en": "the gateway {gateway} has no route when the answers are {answers}: no condition holds "
+                          "and there is no default flow, so the case would be stuck"},
+        "hint": {"lo": "ເພີ່ມເສັ້ນທາງທີ່ມີເງື່ອນໄຂສຳລັບຄຳຕອບເຫຼົ່ານີ້ ຫຼື ເສັ້ນທາງຕັ້ງຕົ້ນ (default flow) ທີ່ທາງແຍກ, "
+                       "ຫຼື ເອົາທາງເລືອກນັ້ນອອກຈາກແບບຟອມ",
+                 "en": "add a flow with a condition for these answers, or mark one flow as the default flow of "
+                       "the gateway, or remove that choice from the form"},
     },
     "route.condition_fails": {
         "message": {"lo": "ເງື່ອນໄຂ {condition} ຂອງທາງແຍກ {gateway} ຜິດພາດເມື່ອ {field} = {value}: {reason}",

@@ -87,16 +87,26 @@ def problem(code: str, file: str, line: int | None = None, element: str | None =
     """A bilingual finding from the message catalogue.
 
     `code` names an entry of engine.catalogue.messages.MESSAGES; `params` fill its `{name}` placeholders in both
-    languages. The entry's severity applies unless `severity` is given. Raises KeyError for an unknown code (a
+    languages (a parameter given as {"lo": ..., "en": ...} fills each language with its own text; `params`
+    keeps the English). The entry's severity applies unless `severity` is given. Raises KeyError for an unknown code (a
     programming error, caught by the catalogue test).
     """
     from engine.catalogue.messages import MESSAGES
 
     entry = MESSAGES[code]
-    message = {lang: entry["message"][lang].format(**params) for lang in LOCALES}
-    hint = {lang: entry["hint"][lang].format(**params) for lang in LOCALES} if entry.get("hint") else ""
+
+    def fill(template: str, lang: str) -> str:
+        # a parameter may itself be bilingual ({"lo", "en"}): a reason the Lao text must give in Lao
+        return template.format(**{k: v[lang] if _bilingual(v) else v for k, v in params.items()})
+
+    message = {lang: fill(entry["message"][lang], lang) for lang in LOCALES}
+    hint = {lang: fill(entry["hint"][lang], lang) for lang in LOCALES} if entry.get("hint") else ""
     return Problem(file, message, hint, line, element, severity or entry.get("severity", "error"), code,
-                   dict(params))
+                   {k: v["en"] if _bilingual(v) else v for k, v in params.items()})
+
+
+def _bilingual(value) -> bool:
+    return isinstance(value, Mapping) and set(value) == set(LOCALES)
 
 
 def check_text(value, file: str, line: int | None, what: str, problems: list[Problem]) -> dict:

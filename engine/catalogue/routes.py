@@ -6,6 +6,11 @@ answers of the form with that decision. A value for which no condition holds, at
 flow, would consume the clerk's action and leave the case stuck: it is refused at upload. A condition that
 needs data the form does not hold (fields of earlier forms), or asks FEEL `is defined(…)` about it, cannot be
 decided here and counts as a route.
+
+A task whose form offers `return` or `reject` where no condition before the next person's task reads
+`decision` is refused (route.decision_unread): the clerk's Reject would be recorded and the case go on to a
+certificate. Other unread decision values are a warning. Answers of the application form and task forms
+(choice, yes/no) are judged at every gateway by engine.catalogue.routes_answers.
 """
 from __future__ import annotations
 
@@ -38,13 +43,20 @@ def _evaluate(environment, expression: str, data: dict):
         return _UNDECIDED
 
 
-def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: set[str] = frozenset()) -> None:
-    """Refuse decision values without a route. `tasks` is {bpmn id: {"form": form id, ...}} from cross_check,
-    `forms` is {form id: parsed form}; `skip` holds ids used twice (already refused: which task and form an id
-    means is unknown, so no route is judged by it)."""
+def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: set[str] = frozenset(),
+                 application_form: str | None = None, process: str | None = None) -> None:
+    """Refuse decision values without a route, and answers without a route (engine.catalogue.routes_answers).
+    `tasks` is {bpmn id: {"form": form id, ...}} from cross_check, `forms` is {form id: parsed form}; `skip`
+    holds ids used twice (already refused: which task and form an id means is unknown, so no route is judged
+    by it); `application_form` the service's application form id; `process` the service's process (tasks and
+    gateways of an executable pool the service never runs are not judged; None: every process)."""
+    from engine.catalogue.routes_answers import check_answer_routes
     from engine.sandbox import SandboxEnvironment
 
     environment = SandboxEnvironment()
+    before = len(problems)
+    running = running_processes(docs, process) if process else None
+    everything = merged(docs)
     for doc in docs:
         root = doc.tree.getroot()
         by_id = {node.get("id"): node for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
@@ -53,13 +65,18 @@ def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: 
             form = forms.get(task.get("form") or "")
             field = next((f for f in (form or {}).get("fields", []) if f.get("name") == "decision"
                           and f.get("choices")), None)
-            if field is None or task_id not in by_id or task_id in skip:
+            if field is None or task_id not in by_id or task_id in skip or \
+                    (running is not None and process_of(by_id[task_id]) not in running):
                 continue
-            if not _decision_read(task_id, by_id, flows):
-                values = ", ".join(c["value"] for c in field["choices"])
+            if not _decision_read(task_id, *everything):
+                values = [c["value"] for c in field["choices"]]
                 name = (by_id[task_id].get("name") or "").strip()
+                # a Return or Reject the platform offers must do what it says: unread, it is refused
+                ignored = [v for v in values if v in HONOURED]
                 problems.append(problem("route.decision_unread", doc.file, by_id[task_id].sourceline, task_id,
-                                        task=f"{task_id} ({name})" if name else task_id, values=values))
+                                        "error" if ignored else None,
+                                        task=f"{task_id} ({name})" if name else task_id, values=", ".join(values),
+                                        effect=_effect(ignored)))
             for flow in flows:
                 if flow.get("sourceRef") != task_id:
                     continue
@@ -68,9 +85,46 @@ def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: 
                         gateway.get("id") in skip:
                     continue
                 _check_gateway(doc, gateway, flows, task_id, by_id[task_id], form, field, environment, problems)
+    done = {p.element for p in problems[before:] if p.code == "route.no_route"}
+    answer_forms = [forms.get(application_form or "")] + [forms.get(t.get("form") or "") for t in tasks.values()]
+    check_answer_routes(docs, [f for f in answer_forms if f], problems, skip, done, running)
+
+
+# the clerk's actions that only a condition reading `decision` can honour (the runtime sets decision to them)
+HONOURED = ("return", "reject")
+
+
+def _effect(ignored: list[str]) -> dict[str, str]:
+    """What an unread decision does, in each language: an offered return/reject recorded and then ignored."""
+    if not ignored:
+        return {"lo": "ການເລືອກໃດກໍ່ບໍ່ປ່ຽນເສັ້ນທາງ", "en": "whichever is chosen, the case goes the same way"}
+    words = {"return": ("ສົ່ງຄືນ", "Return"), "reject": ("ປະຕິເສດ", "Reject")}
+    lo = " ແລະ ".join(words[v][0] for v in ignored)
+    en = " and ".join(words[v][1] for v in ignored)
+    return {"lo": f"ປຸ່ມ {lo} ຈະຖືກບັນທຶກ ແຕ່ຄຳຮ້ອງຈະດຳເນີນຕໍ່ຄືເກົ່າ (ຕົວຢ່າງ: ອອກໃບຢັ້ງຢືນ)",
+            "en": f"a {en} would be recorded but the case would go on as if approved (e.g. to its certificate)"}
 
 
 HUMAN = {f"{{{BPMN_NS}}}{t}" for t in ("userTask", "manualTask", "task")}
+SCRIPT_TASK = f"{{{BPMN_NS}}}scriptTask"
+PROCESS = f"{{{BPMN_NS}}}process"
+SUB_PROCESS = f"{{{BPMN_NS}}}subProcess"
+CALL_ACTIVITY = f"{{{BPMN_NS}}}callActivity"
+END_EVENT = f"{{{BPMN_NS}}}endEvent"
+
+
+def running_processes(docs, process_id: str | None) -> set[str]:
+    """The service's process and every process a call activity calls: the only ones a case runs (another
+    executable pool of the same file is never started by this service)."""
+    called = {node.get("calledElement") for doc in docs
+              for node in doc.tree.getroot().iter(f"{{{BPMN_NS}}}callActivity")}
+    return ({process_id} | called) - {None, ""}
+
+
+def process_of(node) -> str | None:
+    while node is not None and node.tag != PROCESS:
+        node = node.getparent()
+    return node.get("id") if node is not None else None
 
 
 def _decision_read(task_id: str, by_id: dict, flows) -> bool:
@@ -91,9 +145,40 @@ def _decision_read(task_id: str, by_id: dict, flows) -> bool:
             node = by_id.get(target)
             if target in seen or node is None or node.tag in HUMAN:
                 continue
+            script = node.find(f"{{{BPMN_NS}}}script") if node.tag == SCRIPT_TASK else None
+            if script is not None and "decision" in free_names(script.text or "", "exec"):
+                return True  # a script turns the decision into another value: what it routes is its business
             seen.add(target)
             todo.append(target)
+            if node.tag == END_EVENT:  # the way goes on after the subprocess or call activity that holds it
+                todo.extend(c for c in _callers(node, by_id) if c not in seen)
     return False
+
+
+def _callers(end, by_id: dict) -> list[str]:
+    """Where a path that reaches `end` goes on: its embedded subprocess, or the call activities that call its
+    process (a gateway after them may read the decision of a task inside)."""
+    parent = end.getparent()
+    if parent is None:
+        return []
+    if parent.tag == SUB_PROCESS and parent.get("id"):
+        return [parent.get("id")]
+    if parent.tag == PROCESS:
+        return [i for i, n in by_id.items() if n.tag == CALL_ACTIVITY and n.get("calledElement") == parent.get("id")]
+    return []
+
+
+def merged(docs) -> tuple[dict, list]:
+    """Every element by id and every sequence flow over all files of a service (a call activity in one file
+    may call a process of another)."""
+    by_id, flows = {}, []
+    for doc in docs:
+        root = doc.tree.getroot()
+        for node in root.iter():
+            if isinstance(node.tag, str) and node.get("id"):
+                by_id.setdefault(node.get("id"), node)
+        flows.extend(root.iter(f"{{{BPMN_NS}}}sequenceFlow"))
+    return by_id, flows
 
 
 def _check_gateway(doc, gateway, flows, task_id, task_node, form, field, environment, problems) -> None:

@@ -136,6 +136,22 @@ def _missing_form_file(file: str, info, kind: str, form: str) -> Problem:
         params={"form": form, "file": written, "attribute": attribute})
 
 
+def task_label(service: dict, task_id: str, bpmn_name: str | None, form: dict | None) -> dict:
+    """What the inbox and `waiting_for` call a task: `labels:` of service.yaml, else the task's BPMN name, else
+    its form's title, else its id. The BPMN name comes before the form title because one form often serves
+    several tasks (every manual task shares the generated confirmation form): clerks must tell them apart,
+    and the label must not depend on whether that shared form was published before."""
+    label = service["labels"].get(task_id)
+    if label:
+        return label
+    name = (bpmn_name or "").strip()
+    if name:
+        return {"lo": name, "en": name}
+    if form and form.get("title"):
+        return form["title"]
+    return {"lo": task_id, "en": task_id}
+
+
 def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dict, file: str,
                 problems: list[Problem]) -> dict:
     """Resolve lanes, task forms and milestones against the BPMN; return per-task metadata."""
@@ -218,10 +234,7 @@ def cross_check(service: dict, docs: list[BpmnDocument], forms: dict, roles: dic
                 problems.append(Problem(d.file, {"lo": f"{kind_lo} {info.name or tid!r} ອ້າງເຖິງແບບຟອມທີ່ບໍ່ຮູ້ຈັກ {form!r}",
                                                  "en": f"{kind} {info.name or tid!r} names unknown form {form!r}"},
                                         {"lo": f"ເພີ່ມ forms/{form}.yaml", "en": f"add forms/{form}.yaml"}, info.line, tid, code="service.names_unknown_form"))
-            label = service["labels"].get(tid)
-            if label is None and form in forms:
-                label = forms[form]["title"]
-            tasks[tid] = {"name": label or {"lo": info.name or tid, "en": info.name or tid}, "form": form,
+            tasks[tid] = {"name": task_label(service, tid, info.name, forms.get(form)), "form": form,
                           "role": role or "", "lane": info.lane, "assignee": info.assignee}
     for key in service.get("step_limits", {}):
         if key not in tasks:

@@ -73,6 +73,12 @@ def _row(key, status, group, what_lo, what_en, note=None, tests=()):
     return Support(key, status, group, _t(what_lo, what_en), note or _t("", ""), tuple(tests))
 
 
+# exclusive and inclusive gateways: what engine.catalogue.routes and routes_answers check at upload
+_ROUTED = _t("ທຸກຄ່າຂອງການຕັດສິນໃນແບບຟອມກ່ອນໜ້າ ແລະ ທຸກຄຳຕອບແບບເລືອກ ຫຼື ແມ່ນ/ບໍ່ ທີ່ເງື່ອນໄຂອ່ານ ຕ້ອງມີເສັ້ນທາງ "
+             "ຫຼື ເສັ້ນທາງຕັ້ງຕົ້ນ (ກວດສອບຕອນອັບໂຫຼດ)",
+             "every decision value of the form before it, and every choice or yes/no answer its conditions read, "
+             "needs a route or a default flow (checked at upload)")
+
 TABLE: tuple[Support, ...] = (
     # ---- events -------------------------------------------------------------------------------------
     _row("startEvent:none", SUPPORTED, "Events", "ເຫດການເລີ່ມຕົ້ນ", "none start event", tests=["human_tasks"]),
@@ -159,11 +165,12 @@ TABLE: tuple[Support, ...] = (
          "non-interrupting boundary event (timer, escalation)", tests=["timer_boundary_task", "embedded_subprocess"]),
     _row("timerEventDefinition", LIMITED, "Timers", "ນິຍາມໂມງຈັບເວລາ", "timer definition",
          _t("timeDuration, timeDate ຫຼື timeCycle ແບບ ISO 8601; ວັນທີທີ່ບໍ່ມີເຂດເວລາແມ່ນເວລາຂອງສູນ; "
-            "ອ່ານ FEEL ຂອງ Camunda 8 (= duration(\"P7D\")) ເປັນຂໍ້ຄວາມ ISO; ກວດສອບຕອນອັບໂຫຼດ",
+            "ອ່ານ FEEL ຂອງ Camunda 8 (= duration(\"P7D\")) ເປັນຂໍ້ຄວາມ ISO; ກວດສອບຕອນອັບໂຫຼດ; ນິພົດຈາກຂໍ້ມູນ "
+            "(\"P\" + str(days) + \"D\") ຄິດໄລ່ເມື່ອຄຳຮ້ອງມາຮອດ",
             "ISO 8601 timeDuration, timeDate or timeCycle; a date-time without an offset is the centre's local "
             "time; the zone-id form 2027-01-15T09:00:00+07:00[Asia/Vientiane] is read; Camunda 8 FEEL literals "
             "(= duration(\"P7D\"), = date and time(\"…\"), = \"PT1H\") are read as their ISO text; checked at "
-            "upload"),
+            "upload; an expression over case data (\"P\" + str(days) + \"D\") runs when the case reaches the timer"),
          tests=["intermediate_timers", "cycle_timer"]),
     # ---- tasks --------------------------------------------------------------------------------------
     _row("userTask", SUPPORTED, "Tasks", "ໜ້າວຽກຜູ້ໃຊ້", "user task", tests=["human_tasks"]),
@@ -200,13 +207,11 @@ TABLE: tuple[Support, ...] = (
     _row("*@completionQuantity=1", SUPPORTED, "Tasks", "ຈຳນວນສຳເລັດ 1", "completion quantity 1"),
     # ---- gateways -----------------------------------------------------------------------------------
     _row("exclusiveGateway", SUPPORTED, "Gateways", "ທາງແຍກເລືອກອັນດຽວ", "exclusive gateway",
-         _t("ທຸກຄ່າຂອງການຕັດສິນໃນແບບຟອມກ່ອນໜ້າຕ້ອງມີເສັ້ນທາງ (ກວດສອບຕອນອັບໂຫຼດ)",
-            "every decision value of the form before it needs a route (checked at upload)"),
-         tests=["exclusive_gateway"]),
+         _ROUTED, tests=["exclusive_gateway"]),
     _row("parallelGateway", SUPPORTED, "Gateways", "ທາງແຍກຂະໜານ", "parallel gateway",
          tests=["parallel_gateway", "parallel_ends"]),
     _row("inclusiveGateway", SUPPORTED, "Gateways", "ທາງແຍກເລືອກຫຼາຍທາງ", "inclusive gateway",
-         tests=["inclusive_gateway"]),
+         _ROUTED, tests=["inclusive_gateway"]),
     _row("eventBasedGateway", LIMITED, "Gateways", "ທາງແຍກຕາມເຫດການ", "event-based gateway",
          _t("ພຽງແຕ່ເຫດການຈັບເວລາຫຼັງມັນ (ເຫດການຂໍ້ຄວາມ ແລະ ສັນຍານບໍ່ຮອງຮັບ); ເວລາທີ່ຮອດກ່ອນຈະເກີດກ່ອນ, "
             "ບໍ່ວ່າຈະແຕ້ມລຽງແນວໃດ",

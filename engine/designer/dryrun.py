@@ -79,6 +79,16 @@ def check_answers(form: dict | None, answers: dict) -> tuple[dict, dict[str, dic
                    for name in errors_en}
 
 
+def _timer_text(expression) -> str:
+    """A timer as the designer wrote it: the ISO text of a quoted literal, an expression over data unchanged
+    (`"P" + str(days) + "D"` is not a quoted literal, though it starts and ends with a quote)."""
+    from engine.timerexpr import string_literal
+
+    text = str(expression)
+    literal = string_literal(text)
+    return text if literal is None else literal
+
+
 def decision_choices(definition: dict) -> dict[str, list[dict]]:
     """{task bpmn id: choices of its form's decision field} for the tasks whose decision steers gateways."""
     out = {}
@@ -176,7 +186,7 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
                 extra = {}
                 event = getattr(task_spec, "event_definition", None)
                 if isinstance(event, TimerEventDefinition):
-                    extra["timer"] = str(event.expression).strip("'\"")
+                    extra["timer"] = _timer_text(event.expression)
                 names[element] = {"kind": type(task_spec).__name__, "name": getattr(task_spec, "bpmn_name", None)
                                   or "", **extra}
     for process in [spec, *subprocess_specs.values()]:
@@ -190,7 +200,7 @@ def run(definition: dict, bpmn: dict[str, str], decisions: dict[str, str] | None
                 outputs = list(task_spec.outputs)
                 target = getattr(outputs[index], "bpmn_id", None) if index < len(outputs) else None
                 if isinstance(item, TimerEventDefinition) and target in names:
-                    names[target]["timer"] = str(item.expression).strip("'\"")
+                    names[target]["timer"] = _timer_text(item.expression)
     initial = {**answers, "fee_amount": definition.get("fee", {}).get("amount", 0), "centre_id": "dry_run",
                "service_id": definition.get("id")}
     for task in workflow.get_tasks(state=TaskState.READY):

@@ -5,7 +5,9 @@ What is proposed, each item reported as a warning that says it was guessed:
 - lanes → office roles: a lane named by a role id, or by a role's Lao or English name, maps to that role;
   any other lane gets a proposed role id made from its name (which the designer must correct or create);
 - user tasks without a form → a generated form: from `camunda:formField`s (Camunda 7), from an embedded
-  Camunda 8 form (`zeebe:userTaskForm` JSON) or, with neither, a confirmation form with a decision; a task that
+  Camunda 8 form (`zeebe:userTaskForm` JSON) or, with neither, a confirmation form: with a decision (approve /
+  reject) when a condition after the task reads `decision`, else a note only (a Reject nothing routes would be
+  recorded and the case go on); a task that
   names a form file the upload does not have (`formJsonSchemaFilename`, `camunda:formKey`, a linked Camunda 8
   form) gets none: the validator reports the missing file at the task (engine.catalogue.services);
 - milestones from the main path (start → first/default flows, avoiding refusals → end): received, in review at
@@ -24,6 +26,7 @@ import yaml
 from engine.catalogue.bpmn import BPMN_NS, CAMUNDA_NS, ZEEBE_NS, read_document
 from engine.catalogue.endings import REFUSAL_WORDS, case_ends, is_refusal_end
 from engine.catalogue.problems import LOCALES, Problem
+from engine.catalogue.routes import _decision_read
 
 _GUESSES = {
     "id": ("ລະຫັດບໍລິການ {value} ມາຈາກຂະບວນການ {process}", "the service id {value} comes from the process {process}"),
@@ -34,6 +37,10 @@ _GUESSES = {
                     "form {value} generated from the form fields of the task «{task}»"),
     "form_confirm": ("ໜ້າວຽກ «{task}» ບໍ່ມີແບບຟອມ: ສ້າງແບບຟອມຢືນຢັນ {value} (ອະນຸມັດ / ປະຕິເສດ)",
                      "the task «{task}» has no form: a confirmation form {value} (approve / reject) is generated"),
+    "form_done": ("ໜ້າວຽກ «{task}» ບໍ່ມີແບບຟອມ: ສ້າງແບບຟອມຢືນຢັນ {value} (ໝາຍເຫດ; ບໍ່ມີການປະຕິເສດ ເພາະບໍ່ມີທາງແຍກໃດອ່ານ "
+                  "decision ຫຼັງໜ້າວຽກນີ້)",
+                  "the task «{task}» has no form: a confirmation form {value} is generated (a note; no reject, as "
+                  "no gateway after the task reads decision)"),
     "application": ("ແບບຟອມຄຳຮ້ອງ {value} ຖືກສ້າງ (ຊື່ ແລະ ເບີໂທ)",
                     "the application form {value} is generated (name and phone)"),
     "milestones": ("ຂັ້ນຕອນທີ່ປະຊາຊົນເຫັນ ສະເໜີຈາກເສັ້ນທາງຫຼັກ: {value}",
@@ -139,12 +146,18 @@ def _camunda8_fields(task, root) -> list[dict]:
     return fields
 
 
-def _confirmation_fields() -> list[dict]:
+def _confirmation_fields(decided: bool) -> list[dict]:
+    """A decision (approve / reject) only when a condition after the task reads it: a Reject that nothing
+    routes would be recorded and the case go on (engine.catalogue.routes refuses it). Otherwise the clerk
+    confirms the work is done, with a note."""
+    note = {"name": "note", "type": "long_text", "required": False, "label": {"lo": "ໝາຍເຫດ", "en": "Note"},
+            "max_length": 2000}
+    if not decided:
+        return [note]
     return [{"name": "decision", "type": "choice", "required": True, "label": {"lo": "ຄຳຕັດສິນ", "en": "Decision"},
              "choices": [{"value": "approve", "label": {"lo": "ອະນຸມັດ", "en": "Approve"}},
                          {"value": "reject", "label": {"lo": "ປະຕິເສດ", "en": "Reject"}}]},
-            {"name": "note", "type": "long_text", "required": False, "label": {"lo": "ໝາຍເຫດ", "en": "Note"},
-             "max_length": 2000}]
+            note]
 
 
 def _leads_to_refusal(flow) -> bool:
@@ -210,6 +223,8 @@ def scaffold(bpmn_files: dict[str, bytes], roles: dict, forms: dict) -> Scaffold
                                       value=role))
         lanes[lane_id] = role
     root = doc.tree.getroot()
+    by_id = {node.get("id"): node for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
+    flows = list(root.iter(f"{{{BPMN_NS}}}sequenceFlow"))
     task_forms: dict[str, str] = {}
     for task in process.iter(f"{{{BPMN_NS}}}userTask"):
         info = doc.user_tasks.get(task.get("id"))
@@ -221,8 +236,10 @@ def scaffold(bpmn_files: dict[str, bytes], roles: dict, forms: dict) -> Scaffold
             continue
         form_id = _slug(f"{sid}_{task.get('id')}", "form")[:64]
         fields = _camunda7_fields(task) or _camunda8_fields(task, root)
-        kind = "form_fields" if fields else "form_confirm"
-        form = {"id": form_id, "title": _text(info.name or task.get("id")), "fields": fields or _confirmation_fields()}
+        routed = _decision_read(task.get("id"), by_id, flows)
+        kind = "form_fields" if fields else "form_confirm" if routed else "form_done"
+        form = {"id": form_id, "title": _text(info.name or task.get("id")),
+                "fields": fields or _confirmation_fields(routed)}
         out.forms[form_id] = yaml.safe_dump(form, allow_unicode=True, sort_keys=False)
         task_forms[task.get("id")] = form_id
         out.guesses.append(_guess(kind, name, task.get("id"), task.sourceline, task=info.name or task.get("id"),

@@ -26,6 +26,7 @@ from engine.jobs import hooks as job_hooks
 from engine.models import Application, Centre, CentreService, Service, Task, User
 from engine.models.application import CLOSED_STATUSES, TASK_READY
 from engine.runtime import failures, readmodel, steps, store
+from engine.runtime.actions import offered as offered_actions
 from engine.runtime.specs import CompiledService, compiled
 from engine.tracking import new_code
 
@@ -251,6 +252,10 @@ def _remember_province(centre: Centre, above: Centre | None) -> None:
         workdays.remember_province(centre.id, above.id)
 
 
+# "This task cannot be returned / rejected" in each language (engine.errors: action_not_allowed)
+_ACTION_WORDS = {"return": {"lo": "ສົ່ງຄືນ", "en": "returned"}, "reject": {"lo": "ປະຕິເສດ", "en": "rejected"}}
+
+
 def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "complete", reason: str | None = None,
                   expected_version: int | None = None, confirmed_amount=None) -> Application:
     """Complete a user task with its form's answers. `action` 'return' or 'reject' sets the form's decision.
@@ -269,10 +274,11 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
     form = service.definition["forms"].get(row.form_id) or (
         confirmation_form() if row.form_id == CONFIRM_FORM_ID else {"id": row.form_id, "fields": []})
     data = dict(data or {})
+    # only what the process honours: a return or reject nothing routes by would be recorded and ignored
+    offered = offered_actions(app.service_version_id, row.bpmn_id, form)
     if action in ("return", "reject"):
-        decision = next((f for f in form["fields"] if f["name"] == "decision"), None)
-        if decision is None or action not in [c["value"] for c in decision.get("choices", [])]:
-            raise NotAllowed(action={"return": "returned", "reject": "rejected"}[action])
+        if action not in offered:
+            raise NotAllowed(action=_ACTION_WORDS[action])
         try:
             reason = clean_text(reason or "", long=True, max_length=2000)
         except TextProblem as exc:
@@ -282,7 +288,15 @@ def complete_task(task_id: str, actor: Actor, data: dict, *, action: str = "comp
         data.update(decision=action, reason=reason)
     elif action != "complete":
         raise NotAllowed(action=action)
+    elif data.get("decision") in ("return", "reject") and data["decision"] not in offered:
+        raise NotAllowed(action=_ACTION_WORDS[data["decision"]])
+    # a form without a `reason` field still carries the clerk's reason (the applicant reads it): it is the
+    # platform's, not an answer of the form, so it is kept beside the validated answers
+    own_reason = action in ("return", "reject") and not any(f["name"] == "reason" for f in form["fields"])
+    given_reason = data.pop("reason") if own_reason else None
     clean, errors = validate_answers(form, data, actor.locale)
+    if own_reason and not errors:
+        clean["reason"] = given_reason
     audit_note = None
     if not errors:
         # an amount other than the fee stands only when the clerk confirmed exactly that amount (audited)

@@ -29,6 +29,8 @@ class CompiledService:
     definition: dict
     spec: object
     subprocess_specs: dict
+    # tasks whose decision no condition reads: their form's return/reject is not offered (engine.runtime.actions)
+    unread_decisions: frozenset = frozenset()
 
 
 def script_engine():
@@ -51,7 +53,10 @@ def compiled(version_id: int) -> CompiledService:
     if row is None:
         raise NotFound(what=f"service version {version_id}")
     spec, subprocess_specs = wire(*specs_from_xml(row.bpmn, row.definition["process"]))
-    item = CompiledService(row.id, row.service_id, row.number, row.definition, spec, subprocess_specs)
+    from engine.runtime.actions import unread_decisions
+
+    item = CompiledService(row.id, row.service_id, row.number, row.definition, spec, subprocess_specs,
+                           unread_decisions(row.bpmn, row.definition))
     with _lock:
         _cache[version_id] = item
         while len(_cache) > _MAX:

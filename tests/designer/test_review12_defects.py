@@ -287,11 +287,12 @@ def test_drawing_mistakes_are_said_at_their_element_not_in_the_engine_words(app)
     assert "Flow_Skip" in conditional["message"] and "exclusive gateway" in conditional["hint"]
 
 
-def test_a_decision_no_condition_reads_is_a_warning_at_its_task(app):
-    """rev12 D19: a clerk's Return on a task whose path never reads `decision` was silently ignored."""
+def test_a_decision_no_condition_reads_is_refused_at_its_task(app):
+    """rev12 D19: a clerk's Return on a task whose path never reads `decision` was silently ignored. It was a
+    warning; rev12c: an offered Return or Reject that changes nothing is refused (an error)."""
     report = _report(app, "decision_unread")
-    assert report.ok, [(p["code"], p["message"]) for p in _errors(report)]
-    found = [p for p in report.warnings if p["code"] == "route.decision_unread"]
+    assert not report.ok
+    found = [p for p in _errors(report) if p["code"] == "route.decision_unread"]
     assert [p["element"] for p in found] == ["Task_Review"], [(p["code"], p["element"]) for p in report.problems]
     assert "approve, return" in found[0]["message"]
     _good(found[0])

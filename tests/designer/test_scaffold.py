@@ -250,7 +250,8 @@ def test_a_bare_upload_closes_a_case_that_ends_at_invoice_rejected_as_rejected(a
             data={"applicant_name": "ສົມຊາຍ", "phone": "02055551234", "approved": False, "paid": 3}).id
         task = ready_tasks(application_id)[0]
         assert (task.bpmn_id, task.office_role) == ("Task_Review", "supervisor")  # no lanes: the supervisor's
-        complete_task(task.id, actor("supervisor.xs"), {"decision": "approve"})
+        # nothing after Task_Review reads a decision: its generated form confirms the work (a note), no Reject
+        complete_task(task.id, actor("supervisor.xs"), {"note": "checked"})
         application = db.session.get(Application, application_id)
         assert ready_tasks(application_id) == []
         assert (application.status, application.milestone) == ("rejected", "rejected")

@@ -118,17 +118,18 @@ def task_summary(task: Task, app: Application) -> dict:
     }
 
 
-def task_actions(defn: dict, form_id: str | None) -> list[str]:
-    form = defn.get("forms", {}).get(form_id) or {"fields": []}
-    decision = next((f for f in form["fields"] if f["name"] == "decision"), None)
-    choices = [c["value"] for c in (decision or {}).get("choices", [])]
-    return ["complete"] + [a for a in ("return", "reject") if a in choices]
+def task_actions(defn: dict, task: Task, app: Application) -> list[str]:
+    """What the clerk may do: return and reject only where the form offers them and the process honours them
+    (engine.runtime.actions)."""
+    from engine.runtime.actions import offered
+
+    return offered(app.service_version_id, task.bpmn_id, defn.get("forms", {}).get(task.form_id))
 
 
 def task_detail(task: Task, app: Application, actor: Actor) -> dict:
     out = task_summary(task, app)
     defn = definition(app.service_version_id)
     out["form"] = form_schema(defn, task.form_id, actor.locale)
-    out["actions"] = task_actions(defn, task.form_id)
+    out["actions"] = task_actions(defn, task, app)
     out["application"] = application_detail(app, actor)
     return out

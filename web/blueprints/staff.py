@@ -148,6 +148,27 @@ def _task_form(task, app) -> dict:
     return defn["forms"].get(task.form_id) or {"id": task.form_id, "title": {"lo": "", "en": ""}, "fields": []}
 
 
+REASON_FIELD = {"name": "reason", "type": "long_text", "required": False, "max_length": 2000,
+                "label": {"lo": "ເຫດຜົນ (ເມື່ອສົ່ງຄືນ ຫຼື ປະຕິເສດ)", "en": "Reason (to return or reject)"}}
+
+
+def _offered(app, row, form: dict, decision: dict | None) -> tuple[dict | None, dict]:
+    """The decision buttons the process honours (engine.runtime.actions: a Return or Reject nothing routes by
+    is not shown), and the form as shown: with a reason box when Return or Reject is offered and the form
+    has no `reason` field of its own (the runtime keeps the reason beside the answers)."""
+    from engine.runtime.actions import ignored_choices
+
+    if decision is None:
+        return None, form
+    ignored = ignored_choices(app.service_version_id, row.bpmn_id, form)
+    if ignored:
+        decision = {**decision, "choices": [c for c in decision["choices"] if c["value"] not in ignored]}
+    refusing = any(c["value"] in ("return", "reject") for c in decision["choices"])
+    if refusing and not any(f["name"] == "reason" for f in form["fields"]):
+        return decision, {**form, "fields": [*form["fields"], REASON_FIELD]}
+    return decision, form
+
+
 @bp.route("/tasks/<task_id>", methods=["GET", "POST"])
 @login_required("staff")
 def task(task_id: str):
@@ -155,6 +176,7 @@ def task(task_id: str):
     row, app = _task(task_id)
     form = _task_form(row, app)
     decision = next((f for f in form["fields"] if f["name"] == DECISION and f["type"] == "choice"), None)
+    decision, shown = _offered(app, row, form, decision)
     values: dict = {}
     fee_field = fee_field_of(form)
     if fee_field is not None:
@@ -179,7 +201,8 @@ def task(task_id: str):
             if chosen not in [c["value"] for c in decision["choices"]]:
                 errors[DECISION] = _("Choose one of the decisions")
             elif chosen in ("return", "reject"):
-                action, reason = chosen, answers.pop("reason", "")
+                action = chosen
+                reason = answers.pop("reason", "") if shown is form else request.form.get("reason", "")
             else:
                 answers[DECISION] = chosen
         if not errors:
@@ -201,7 +224,7 @@ def task(task_id: str):
         status = 409 if request.method == "POST" else 200
     defn = compiled(app.service_version_id).definition
     return render_template(
-        "staff/task.html", task=row, app=app, defn=defn, form=form, decision=decision, values=values,
+        "staff/task.html", task=row, app=app, defn=defn, form=shown, decision=decision, values=values,
         errors=errors, problem=problem, ready=row.state == TASK_READY and problem is None,
         name=defn["tasks"].get(row.bpmn_id, {}).get("name"), app_form=application_form_of(defn),
         differs=differs, fee_field=fee_field,
