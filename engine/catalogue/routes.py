@@ -132,6 +132,12 @@ def _decision_read(task_id: str, by_id: dict, flows) -> bool:
     return or reject would otherwise change nothing)."""
     from engine.catalogue.names import free_names
 
+    task = by_id.get(task_id)
+    if task is not None:  # the task's own standard loop or multi-instance condition may be what decides
+        for tag in ("standardLoopCharacteristics/{ns}loopCondition", "multiInstanceLoopCharacteristics/{ns}completionCondition"):
+            condition = task.find(f"{{{BPMN_NS}}}" + tag.format(ns=f"{{{BPMN_NS}}}"))
+            if condition is not None and "decision" in free_names((condition.text or "").strip()):
+                return True
     seen, todo = set(), [task_id]
     while todo:
         source = todo.pop()
