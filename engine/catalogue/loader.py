@@ -11,6 +11,7 @@ from engine.catalogue.bpmn import build_specs, read_document
 from engine.catalogue.centres import parse_centres
 from engine.catalogue.forms import parse_form
 from engine.catalogue.ids import check_ids
+from engine.catalogue.joins import check_joins
 from engine.catalogue.messages_modeler import modeler_problem
 from engine.catalogue.names import check_names
 from engine.catalogue.problems import Problem, problem
@@ -166,6 +167,8 @@ def load_service(folder: Path, rel_folder: str, forms: dict, roles: dict, proble
     check_names(docs, service, tasks, forms, connectors, problems, duplicated)
     check_routes(docs, tasks, forms, problems, skip=duplicated, application_form=service["application_form"],
                  process=service["process"])
+    if not duplicated:
+        check_joins(docs, problems)
     from engine.certificates import TEMPLATE_FILE, template_from  # the service's certificate template
 
     certificate = template_from(doc, files, rel_folder, problems)

@@ -89,6 +89,23 @@ MODELER_MESSAGES: dict[str, dict] = {
                  "en": "put the field on a form every path passes (the application form, say), or set a default in "
                        "a script task before the paths split, or move the condition after {setters}"},
     },
+    "bpmn.join_waits_for_ever": {
+        "message": {"lo": "ທາງລວມຂະໜານ {join} ລໍຖ້າທຸກເສັ້ນທາງທີ່ເຂົ້າມາ, ແຕ່ຢູ່ {at} ທາງ {way} ໄປສິ້ນສຸດທີ່ {end} ໂດຍບໍ່ມາຮອດມັນ: "
+                          "ຄຳຮ້ອງຈະລໍຖ້າຕະຫຼອດໄປ ໂດຍບໍ່ມີໃຜເຮັດຫຍັງໄດ້",
+                    "en": "the parallel join {join} waits for every incoming flow, but at {at} the way {way} ends at "
+                          "{end} without reaching it: the case would wait for ever, with nothing for anyone to do"},
+        "hint": {"lo": "ໃຫ້ທາງນັ້ນສິ້ນສຸດດ້ວຍເຫດການສິ້ນສຸດແບບ terminate (ມັນປິດຄຳຮ້ອງ), ຫຼື ໃຫ້ມັນມາຮອດທາງລວມ, ຫຼື ໃຊ້ທາງລວມແບບ inclusive",
+                 "en": "end that way with a terminate end event (it closes the case), or let it reach the join, or "
+                       "merge with an inclusive gateway"},
+    },
+    "bpmn.join_after_choice": {
+        "message": {"lo": "ທາງລວມຂະໜານ {join} ລໍຖ້າທຸກເສັ້ນທາງທີ່ເຂົ້າມາ, ແຕ່ {at} ສົ່ງໄປພຽງບາງທາງ: ຄຳຮ້ອງຈະລໍຖ້າຕະຫຼອດໄປ",
+                    "en": "the parallel join {join} waits for every incoming flow, but {at} sends the case only some "
+                          "of the ways that reach it: the case would wait for ever"},
+        "hint": {"lo": "ລວມທາງຂອງການເລືອກດ້ວຍທາງແຍກແບບ exclusive ຫຼື inclusive; ທາງລວມຂະໜານໃຊ້ປິດທາງແຍກຂະໜານເທົ່ານັ້ນ",
+                 "en": "merge the ways of a choice with an exclusive or inclusive gateway; a parallel join only closes "
+                       "a parallel split"},
+    },
     "expr.optional_field": {
         "message": {"lo": "{what} «{source}» ໃຊ້ {names}, ເຊິ່ງເປັນຊ່ອງທີ່ບໍ່ບັງຄັບຕື່ມ: ຄຳຮ້ອງທີ່ປະຊ່ອງນີ້ວ່າງໄວ້ຈະຄ້າງຢູ່ບ່ອນນີ້",
                     "en": "the {what} «{source}» uses {names}, an optional form field: an application that leaves "
