@@ -2,13 +2,16 @@
 
 An exclusive or inclusive gateway without a default flow whose conditions read only enumerable answers (a
 choice field: its values; a yes/no field: yes and no) of the application form or a task form is evaluated over
-every combination of those answers, with the sandboxed evaluator the runtime uses. A combination for which no
+every combination of those answers, with the sandboxed evaluator the runtime uses. A number or money field is
+tried at each number the conditions compare it with, one less and one more, and its declared bounds
+(`amount > 1000` and `amount < 1000` leave 1000 without a route). A combination for which no
 condition holds would leave the case stuck at run time: for kind = farm the clerk completing the task before
 the gateway gets "no route", and the answer is the citizen's, so no clerk can choose another. It is refused at
 upload, naming the gateway and the answers.
 
 Not judged (the check must never refuse a process that can run): a gateway with an unconditional flow; a
-condition that reads a name that is not enumerable (text, numbers, runtime names), that a script or another
+condition that reads a name that is not enumerable (text, numbers no condition compares, runtime names), that a
+gateway on the way already reads (which answers arrive depends on the path), that a script or another
 element assigns, that forms declare with different values, or that asks FEEL `is defined(…)`; `decision`,
 which engine.catalogue.routes judges per task (its values depend on the task just completed); more than
 MAX_COMBINATIONS combinations.
@@ -46,6 +49,65 @@ def enumerable_answers(forms: list[dict]) -> dict[str, tuple]:
                 these = None
             values[name] = these
     return {name: these for name, these in values.items() if these is not None and name not in PER_TASK}
+
+
+def numeric_fields(forms: list[dict]) -> dict[str, tuple]:
+    """{field name: (min, max)} of the number and money fields over `forms` (None where not declared); a name
+    another form declares otherwise is left out."""
+    out: dict[str, tuple | None] = {}
+    for form in forms:
+        for field in (form or {}).get("fields", []):
+            name = field.get("name")
+            if not name:
+                continue
+            these = (field.get("min"), field.get("max")) if field.get("type") in ("number", "money") else None
+            if name in out and out[name] != these:
+                these = None
+            out[name] = these
+    return {name: these for name, these in out.items() if these is not None and name not in PER_TASK}
+
+
+def _numbers_around(conditions: list[str], bounds: tuple) -> tuple:
+    """The answers worth trying for a number a gateway compares: each number the conditions name, one less and
+    one more, and the field's own bounds, kept within them. Empty when the conditions name no number."""
+    import ast
+
+    literals: set = set()
+    for text in conditions:
+        try:
+            tree = ast.parse(text, mode="eval")
+        except (SyntaxError, ValueError):
+            return ()
+        literals |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
+                     and isinstance(n.value, int | float) and not isinstance(n.value, bool)}
+    if not literals:
+        return ()
+    low, high = bounds
+    tried = {v + d for v in literals for d in (-1, 0, 1)} | {b for b in bounds if b is not None}
+    return tuple(sorted(v for v in tried if (low is None or v >= low) and (high is None or v <= high)))
+
+
+def _upstream_names(process, gateway_id: str, flows) -> set[str]:
+    """Names the conditions of the gateways on the way to `gateway_id` read: an answer they already sorted
+    may never reach it (kind = farm routed away before a gateway that only knows shop and home)."""
+    from engine.catalogue.names import free_names
+
+    into: dict[str, list[str]] = {}
+    for flow in flows:
+        into.setdefault(flow.get("targetRef"), []).append(flow.get("sourceRef"))
+    seen, todo, names = set(), list(into.get(gateway_id, [])), set()
+    while todo:
+        node = todo.pop()
+        if node in seen or node == gateway_id:
+            continue
+        seen.add(node)
+        todo.extend(into.get(node, []))
+    for flow in flows:
+        if flow.get("sourceRef") in seen:
+            condition = flow.find(f"{{{BPMN_NS}}}conditionExpression")
+            if condition is not None and (condition.text or "").strip():
+                names |= free_names(condition.text.strip())
+    return names
 
 
 def _assigned(docs) -> set[str]:
@@ -92,7 +154,8 @@ def check_answer_routes(docs, forms: list[dict], problems: list[Problem], skip: 
     from engine.sandbox import SandboxEnvironment
 
     answers = enumerable_answers(forms)
-    if not answers:
+    numbers = numeric_fields(forms)
+    if not answers and not numbers:
         return
     assigned = _assigned(docs)
     builtins = _sandbox_names()
@@ -104,10 +167,12 @@ def check_answer_routes(docs, forms: list[dict], problems: list[Problem], skip: 
             runs = process.get("id") in running if running is not None else \
                 process.get("id") in set(doc.executable) | called
             if runs:  # a pool that never runs is documentation
-                _check_process(doc, process, answers, assigned, builtins, environment, problems, skip, done)
+                _check_process(doc, process, answers, numbers, assigned, builtins, environment, problems, skip,
+                               done)
 
 
-def _check_process(doc, process, answers, assigned, builtins, environment, problems, skip, done) -> None:
+def _check_process(doc, process, answers, numbers, assigned, builtins, environment, problems, skip,
+                   done) -> None:
     from engine.catalogue.names import free_names
     from engine.catalogue.routes import _evaluate
 
@@ -129,15 +194,18 @@ def _check_process(doc, process, answers, assigned, builtins, environment, probl
         if not conditions:
             continue
         names = sorted(set().union(*(free_names(c) for c in conditions)) - builtins)
-        if not names or any(n not in answers or n in assigned for n in names):
+        tried = {n: answers.get(n) or (_numbers_around(conditions, numbers[n]) if n in numbers else ()) for n in names}
+        if not names or any(not tried[n] or n in assigned for n in names):
             continue
+        if set(names) & _upstream_names(process, gid, flows):
+            continue  # an earlier gateway sorted these answers: which of them arrive here depends on the path
         product = 1
         for name in names:
-            product *= len(answers[name])
+            product *= len(tried[name])
         if product > MAX_COMBINATIONS:
             continue
         reported = 0
-        for combination in itertools.product(*(answers[n] for n in names)):
+        for combination in itertools.product(*(tried[n] for n in names)):
             data = dict(zip(names, combination, strict=True))
             if any(_evaluate(environment, c, data) is not False for c in conditions):
                 continue  # a condition holds, or it cannot be decided here (then it may hold)
