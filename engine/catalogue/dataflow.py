@@ -70,9 +70,10 @@ class Dataflow:
     application form, runtime names, data objects). Call `available(point)` after construction.
     """
 
-    def __init__(self, docs, gen_of, global_names: frozenset):
+    def __init__(self, docs, gen_of, global_names: frozenset, always: frozenset = frozenset()):
         self.gen_of = gen_of
         self.global_names = frozenset(global_names)
+        self.always = frozenset(always)  # names every evaluation has, whatever the data (the sandbox's functions)
         self.nodes: dict[str, object] = {}
         self.incoming: dict[str, list[str]] = {}
         self.attached: dict[str, str] = {}  # boundary event -> activity
@@ -170,7 +171,12 @@ class Dataflow:
             return TOP
         if _local(container.tag) == "process":
             calls = self.callers.get(container.get("id"), [])
-            return _meet(self.IN[c] for c in calls) if calls else self.global_names
+            if not calls:
+                return self.global_names
+            inputs, _outputs = self._io(container)
+            if inputs:  # SpiffWorkflow copies only the declared data inputs into the called process
+                return frozenset(inputs) | self.always
+            return _meet(self.IN[c] for c in calls)
         if container.get("triggeredByEvent") == "true":
             return TOP
         return _plus(self.IN.get(container.get("id"), TOP), self._mi(container, "inputDataItem"))
@@ -237,8 +243,24 @@ class Dataflow:
             if not ends:
                 return base | self.gen_all(node.get("calledElement") or "")
             inner = _meet(self.OUT[e] for e in ends)
-            return _plus(inner, base) if inner is not TOP else TOP
+            if inner is TOP:
+                return TOP
+            inputs, outputs = self._io(called)
+            if outputs:  # only the declared outputs come back, into the caller's own data
+                return base | (inner & frozenset(outputs))
+            if inputs:  # the caller's data is replaced by the called process's, which began with the inputs only
+                return inner
+            return inner | base
         return base | frozenset(self.gen_of(node))
+
+    @staticmethod
+    def _io(process) -> tuple[list[str], list[str]]:
+        """(data input ids, data output ids) of a process's own ioSpecification (SpiffWorkflow matches by id)."""
+        spec = process.find(f"{{{BPMN_NS}}}ioSpecification")
+        if spec is None:
+            return [], []
+        return ([d.get("id") for d in spec.findall(f"{{{BPMN_NS}}}dataInput") if d.get("id")],
+                [d.get("id") for d in spec.findall(f"{{{BPMN_NS}}}dataOutput") if d.get("id")])
 
     def _solve(self) -> None:
         for _ in range(4 * len(self.nodes) + 8):  # values only shrink, so this ends long before the bound

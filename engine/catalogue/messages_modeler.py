@@ -85,9 +85,10 @@ MODELER_MESSAGES: dict[str, dict] = {
                     "en": "the {what} «{source}» uses {names}, but on some path to this point nothing has set it yet "
                           "(it is set by {setters}): an application that comes that way would be stuck here"},
         "hint": {"lo": "ຍ້າຍຊ່ອງຂໍ້ມູນໄປໄວ້ໃນແບບຟອມທີ່ທຸກເສັ້ນທາງຜ່ານ (ເຊັ່ນ ແບບຟອມຄຳຮ້ອງ), ຫຼື ກຳນົດຄ່າເລີ່ມຕົ້ນໃນໜ້າວຽກສະຄຣິບ"
-                       "ກ່ອນທາງແຍກ, ຫຼື ຍ້າຍເງື່ອນໄຂໄປໄວ້ຫຼັງຈາກ {setters}",
+                       "ກ່ອນທາງແຍກ, ຫຼື ຍ້າຍເງື່ອນໄຂໄປໄວ້ຫຼັງຈາກ {setters}; call activity ທີ່ຂະບວນການຂອງມັນມີ data outputs ສົ່ງຄືນພຽງ data outputs ເຫຼົ່ານັ້ນ",
                  "en": "put the field on a form every path passes (the application form, say), or set a default in "
-                       "a script task before the paths split, or move the condition after {setters}"},
+                       "a script task before the paths split, or move the condition after {setters}; a call "
+                       "activity whose process declares data outputs returns only those"},
     },
     "bpmn.join_waits_for_ever": {
         "message": {"lo": "ທາງລວມຂະໜານ {join} ລໍຖ້າທຸກເສັ້ນທາງທີ່ເຂົ້າມາ, ແຕ່ຢູ່ {at} ທາງ {way} ໄປສິ້ນສຸດທີ່ {end} ໂດຍບໍ່ມາຮອດມັນ: "

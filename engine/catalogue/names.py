@@ -193,8 +193,9 @@ def _global_names(docs, service: dict, forms: dict, blank_too: bool = False) -> 
     names.update(_given(forms.get(service.get("application_form") or ""), blank_too))
     for doc in docs:
         for node in doc.tree.getroot().iter():
-            if isinstance(node.tag, str) and _local(node.tag) in ("dataObject", "dataObjectReference", "dataInput",
-                                                                   "dataOutput", "property", "dataStoreReference"):
+            # a process's data inputs and outputs are what a call passes in and out (engine.catalogue.dataflow)
+            if isinstance(node.tag, str) and _local(node.tag) in ("dataObject", "dataObjectReference", "property",
+                                                                   "dataStoreReference"):
                 names.update(v for v in (node.get("id"), node.get("name")) if v)
     return frozenset(names)
 
@@ -260,7 +261,8 @@ def check_names(docs, service: dict, tasks: dict, forms: dict, connectors: dict[
                     continue
                 if flow is None:
                     flow = tuple(Dataflow(docs, _gen_function(tasks, forms, connectors, blank_too),
-                                          _global_names(docs, service, forms, blank_too) | _sandbox_names())
+                                          _global_names(docs, service, forms, blank_too) | _sandbox_names(),
+                                          always=_sandbox_names())
                                  for blank_too in (False, True))
                 _check_paths(flow, kind, owner, names - available_anyway(kind, node), doc.file, line, element,
                              shown, problems)
@@ -312,5 +314,11 @@ def _check_paths(flows, kind: str, owner, names: set[str], file: str, line: int 
         for node_id in lenient.setters(name):
             label = lenient.nodes[node_id].get("name")
             setters.append(f"«{label}» ({node_id})" if label else node_id)
+    named = ", ".join(dict.fromkeys(setters))
+    # nothing in the flow sets it: it comes with the application, and a called process that declares data
+    # inputs receives only those
+    by = {"lo": named, "en": named} if named else {
+        "lo": "ແບບຟອມຄຳຮ້ອງ, ແຕ່ຂະບວນການທີ່ຖືກເອີ້ນທີ່ມີ data inputs ຮັບພຽງ data inputs ຂອງມັນ",
+        "en": "the application form, but a called process that declares data inputs receives only those"}
     problems.append(modeler_problem("expr.name_not_on_every_path", file, line, element, what=what, source=shown,
-                                    names=", ".join(off_path), setters=", ".join(dict.fromkeys(setters)) or "-"))
+                                    names=", ".join(off_path), setters=by))
