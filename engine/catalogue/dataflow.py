@@ -205,7 +205,7 @@ class Dataflow:
                     out.append(inner.get("id"))
         return out
 
-    def _may_run_zero_times(self, node) -> bool:
+    def may_run_zero_times(self, node) -> bool:
         """A loop tested before its first round, or a multi-instance activity without a whole-number cardinality
         of at least 1 (a collection may be empty, a computed count may be 0): what it sets is not certain."""
         loop = node.find(f"{{{BPMN_NS}}}standardLoopCharacteristics")
@@ -230,7 +230,7 @@ class Dataflow:
         if base is TOP:
             return TOP
         after = self._mi(node, "outputDataItem")
-        if after or self._may_run_zero_times(node):
+        if after or self.may_run_zero_times(node):
             # SpiffWorkflow merges the instances' data only without an output item; and none may have run
             return base | after
         if tag in CONTAINERS and node.get("triggeredByEvent") != "true":

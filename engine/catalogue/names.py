@@ -309,15 +309,20 @@ def _check_paths(flows, kind: str, owner, names: set[str], file: str, line: int 
     off_path = sorted(missing - set(optional))
     if not off_path:
         return
-    setters = []
+    setters: dict[str, str] = {}
     for name in off_path:
         for node_id in lenient.setters(name):
-            label = lenient.nodes[node_id].get("name")
-            setters.append(f"«{label}» ({node_id})" if label else node_id)
-    named = ", ".join(dict.fromkeys(setters))
+            node = lenient.nodes[node_id]
+            label = f"«{node.get('name')}» ({node_id})" if node.get("name") else node_id
+            # a loop or multi-instance that sets it may run no round at all: "move the condition after it" is
+            # not the fix there
+            setters[label] = " (ອາດບໍ່ໄດ້ເຮັດຈັກຮອບ)" if lenient.may_run_zero_times(node) else ""
+    named = {lang: ", ".join(label + (note if lang == "lo" else (" (a loop or multi-instance that may run no round)"
+                                                                 if note else "")) for label, note in setters.items())
+             for lang in ("lo", "en")}
     # nothing in the flow sets it: it comes with the application, and a called process that declares data
     # inputs receives only those
-    by = {"lo": named, "en": named} if named else {
+    by = named if setters else {
         "lo": "ແບບຟອມຄຳຮ້ອງ, ແຕ່ຂະບວນການທີ່ຖືກເອີ້ນທີ່ມີ data inputs ຮັບພຽງ data inputs ຂອງມັນ",
         "en": "the application form, but a called process that declares data inputs receives only those"}
     problems.append(modeler_problem("expr.name_not_on_every_path", file, line, element, what=what, source=shown,

@@ -129,3 +129,10 @@ def test_not_empty_on_an_optional_answer_routes_whether_or_not_it_was_given(conf
     case = Case(publish("path_ok_empty_optional"), answers)
     assert case.inbox() == inbox
     assert case.app().status == ("in_progress" if inbox else "completed")
+
+
+def test_a_setter_that_may_run_no_round_is_said_to(conf):
+    """rev12d: "move the condition after «Copy»" was no help when the condition already is after it."""
+    _, problems = load_bundle("path_mi_zero")
+    (found,) = [p for p in problems if p.severity == "error"]
+    assert "may run no round" in found.message["en"] and "ອາດບໍ່ໄດ້ເຮັດຈັກຮອບ" in found.message["lo"]
