@@ -39,7 +39,7 @@ class StepFailed(DomainError):
     def __init__(self, code: str, element: str, label: str, detail: str):
         self.element = element
         self.detail = detail
-        super().__init__(code, element=label, detail=detail)
+        super().__init__(code, element=label, detail={"lo": lao_words(detail), "en": detail})
 
 
 def element_id(exc) -> str | None:
@@ -68,6 +68,27 @@ _PYTHON_WORDS = (
      r"\1 cannot be used on a \2 value and a \3 value"),
     (re.compile(r"\b[A-Z]\w*(?:Error|Exception): "), ""),
 )
+
+
+# the same, said in Lao, over the English plain words (a clerk reading Lao must not meet the engine's English)
+_LAO_WORDS = (
+    (re.compile(r"the case data has no value named (\S+)"), r"ຂໍ້ມູນຂອງຄຳຮ້ອງບໍ່ມີຄ່າຊື່ \1"),
+    (re.compile(r"the case data has no key (\S+)"), r"ຂໍ້ມູນຂອງຄຳຮ້ອງບໍ່ມີກະແຈ \1"),
+    (re.compile(r"a division by zero"), "ການຫານດ້ວຍສູນ"),
+    (re.compile(r"a (\w+) value cannot be compared with a (\w+) value \(([^)]*)\)"),
+     r"ຄ່າແບບ \1 ປຽບທຽບກັບຄ່າແບບ \2 ບໍ່ໄດ້ (\3)"),
+    (re.compile(r"(\S+) cannot be used on a (\w+) value and a (\w+) value"), r"\1 ໃຊ້ກັບຄ່າແບບ \2 ແລະ \3 ບໍ່ໄດ້"),
+    (re.compile(r"No conditions satisfied(?: for| on)? ?(\S*)"), r"ບໍ່ມີເງື່ອນໄຂໃດຂອງ \1 ເປັນຈິງ"),
+    (re.compile(r"\bline (\d+)"), r"ແຖວ \1"),
+)
+
+
+def lao_words(text: str) -> str:
+    """`text` (plain English words, as `clean` gives them) with the usual failures said in Lao; the rest (names,
+    values) as it is."""
+    for pattern, words in _LAO_WORDS:
+        text = pattern.sub(words, text)
+    return text
 
 
 def plain_words(text: str) -> str:

@@ -38,6 +38,19 @@ def test_gateway_failure_without_a_task_names_the_gateway(conf):
     assert explain(exc) == "«Score high enough?» (Gateway_Score): No conditions satisfied for Gateway_Score"
     for text in (failed.message("en"), failed.message("lo"), explain(exc)):
         assert not any(bad in text for bad in BAD), text
+    # the clerk reading Lao meets no engine English (fresh review rev12d)
+    assert "No conditions satisfied" not in failed.message("lo")
+
+
+def test_a_failing_step_is_said_in_lao_in_the_lao_message():
+    from engine.runtime.failures import StepFailed, clean
+
+    for raw, lao in (("line 1: NameError: name 'verdict' is not defined", "ແຖວ 1: ຂໍ້ມູນຂອງຄຳຮ້ອງບໍ່ມີຄ່າຊື່ verdict"),
+                     ("ZeroDivisionError: division by zero", "ການຫານດ້ວຍສູນ")):
+        failed = StepFailed("step_failed", "Script_X", "«Work out» (Script_X)", clean(raw))
+        assert lao in failed.message("lo") and "NameError" not in failed.message("lo")
+        assert "division" not in failed.message("lo") and "has no value" not in failed.message("lo")
+        assert failed.detail == clean(raw)  # the API's and the incident's detail stay in English
 
 
 def test_automatic_step_failure_becomes_an_incident_naming_the_element(conf):
