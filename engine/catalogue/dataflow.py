@@ -70,8 +70,10 @@ class Dataflow:
     application form, runtime names, data objects). Call `available(point)` after construction.
     """
 
-    def __init__(self, docs, gen_of, global_names: frozenset, always: frozenset = frozenset()):
+    def __init__(self, docs, gen_of, global_names: frozenset, always: frozenset = frozenset(),
+                 positive: frozenset = frozenset()):
         self.gen_of = gen_of
+        self.positive = frozenset(positive)  # required number fields with a minimum of at least 1
         self.global_names = frozenset(global_names)
         self.always = frozenset(always)  # names every evaluation has, whatever the data (the sandbox's functions)
         self.nodes: dict[str, object] = {}
@@ -217,6 +219,8 @@ class Dataflow:
         cardinality = (multi.findtext(f"{{{BPMN_NS}}}loopCardinality") or "").strip()
         if cardinality.startswith("int(") and cardinality.endswith(")"):  # engine.catalogue.bpmn makes it whole
             cardinality = cardinality[4:-1].strip()
+        if cardinality in self.positive:  # a count the form never lets be below 1
+            return False
         return not (cardinality.isdigit() and int(cardinality) >= 1)
 
     def _ends(self, scope) -> list[str]:

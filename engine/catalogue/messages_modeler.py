@@ -95,9 +95,9 @@ MODELER_MESSAGES: dict[str, dict] = {
                           "ຄຳຮ້ອງຈະລໍຖ້າຕະຫຼອດໄປ ໂດຍບໍ່ມີໃຜເຮັດຫຍັງໄດ້",
                     "en": "the parallel gateway {join} waits for every incoming flow, but at {at} the way {way} ends at "
                           "{end} without reaching it: the case would wait for ever, with nothing for anyone to do"},
-        "hint": {"lo": "ໃຫ້ທາງນັ້ນສິ້ນສຸດດ້ວຍເຫດການສິ້ນສຸດແບບ terminate (ມັນປິດຄຳຮ້ອງ), ຫຼື ໃຫ້ມັນມາຮອດທາງລວມ, ຫຼື ໃຊ້ທາງລວມແບບ inclusive",
-                 "en": "end that way with a terminate end event (it closes the case), or let it reach the join, or "
-                       "merge with an inclusive gateway"},
+        "hint": {"lo": "ໃຫ້ທາງນັ້ນສິ້ນສຸດດ້ວຍເຫດການສິ້ນສຸດແບບ terminate (ມັນປິດຄຳຮ້ອງ ແລະ ຍົກເລີກວຽກທີ່ຍັງເປີດຢູ່), ຫຼື ໃຫ້ມັນມາຮອດທາງລວມ",
+                 "en": "end that way with a terminate end event (it closes the case and cancels the work still "
+                       "open), or let it reach the join"},
     },
     "bpmn.join_after_choice": {
         "message": {"lo": "ທາງລວມຂະໜານ {join} ລໍຖ້າທຸກເສັ້ນທາງທີ່ເຂົ້າມາ, ແຕ່ {at} ສົ່ງໄປພຽງບາງທາງ: ຄຳຮ້ອງຈະລໍຖ້າຕະຫຼອດໄປ",

@@ -186,6 +186,21 @@ def _gen_function(tasks: dict, forms: dict, connectors: dict[str, str], blank_to
     return gen_of
 
 
+def _at_least_one(service: dict, tasks: dict, forms: dict) -> frozenset:
+    """Names of required number and money fields whose minimum is at least 1 on every form that declares them
+    (a multi-instance count read from one always runs a round)."""
+    seen: dict[str, bool] = {}
+    for form_id in {service.get("application_form")} | {t.get("form") for t in tasks.values()}:
+        for field in (forms.get(form_id or "") or {}).get("fields", []):
+            name = field.get("name")
+            if not name:
+                continue
+            ok = field.get("type") in ("number", "money") and bool(field.get("required")) and \
+                isinstance(field.get("min"), int | float) and field["min"] >= 1
+            seen[name] = seen.get(name, True) and ok
+    return frozenset(name for name, ok in seen.items() if ok)
+
+
 def _global_names(docs, service: dict, forms: dict, blank_too: bool = False) -> frozenset:
     """What every case holds from its start: the runtime's names, the application form's (required) fields, and
     the data declared for the whole process (data objects, properties, data inputs and outputs)."""
@@ -262,7 +277,7 @@ def check_names(docs, service: dict, tasks: dict, forms: dict, connectors: dict[
                 if flow is None:
                     flow = tuple(Dataflow(docs, _gen_function(tasks, forms, connectors, blank_too),
                                           _global_names(docs, service, forms, blank_too) | _sandbox_names(),
-                                          always=_sandbox_names())
+                                          always=_sandbox_names(), positive=_at_least_one(service, tasks, forms))
                                  for blank_too in (False, True))
                 _check_paths(flow, kind, owner, names - available_anyway(kind, node), doc.file, line, element,
                              shown, problems)

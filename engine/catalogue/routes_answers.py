@@ -52,7 +52,7 @@ def enumerable_answers(forms: list[dict]) -> dict[str, tuple]:
 
 
 def numeric_fields(forms: list[dict]) -> dict[str, tuple]:
-    """{field name: (min, max)} of the number and money fields over `forms` (None where not declared); a name
+    """{field name: (min, max, decimals)} of the number and money fields over `forms` (None where not declared); a name
     another form declares otherwise is left out."""
     out: dict[str, tuple | None] = {}
     for form in forms:
@@ -60,7 +60,9 @@ def numeric_fields(forms: list[dict]) -> dict[str, tuple]:
             name = field.get("name")
             if not name:
                 continue
-            these = (field.get("min"), field.get("max")) if field.get("type") in ("number", "money") else None
+            # the third item: whether the answer may have decimals (a number may, kip are whole)
+            these = (field.get("min"), field.get("max"), field.get("type") == "number") \
+                if field.get("type") in ("number", "money") else None
             if name in out and out[name] != these:
                 these = None
             out[name] = these
@@ -69,7 +71,8 @@ def numeric_fields(forms: list[dict]) -> dict[str, tuple]:
 
 def _numbers_around(conditions: list[str], bounds: tuple) -> tuple:
     """The answers worth trying for a number a gateway compares: each number the conditions name, one less and
-    one more, and the field's own bounds, kept within them. Empty when the conditions name no number."""
+    one more (and half a step either side for a field that takes decimals), and the field's own bounds, kept
+    within them. Empty when the conditions name no number."""
     import ast
 
     literals: set = set()
@@ -82,8 +85,9 @@ def _numbers_around(conditions: list[str], bounds: tuple) -> tuple:
                      and isinstance(n.value, int | float) and not isinstance(n.value, bool)}
     if not literals:
         return ()
-    low, high = bounds
-    tried = {v + d for v in literals for d in (-1, 0, 1)} | {b for b in bounds if b is not None}
+    low, high, decimals = bounds
+    steps = (-1, -0.5, 0, 0.5, 1) if decimals else (-1, 0, 1)  # 99.5 falls between `>= 100` and `<= 99`
+    tried = {v + d for v in literals for d in steps} | {b for b in (low, high) if b is not None}
     return tuple(sorted(v for v in tried if (low is None or v >= low) and (high is None or v <= high)))
 
 

@@ -32,3 +32,16 @@ def test_an_answer_an_earlier_gateway_already_routed_away_is_not_judged(conf):
         case = Case(service, {"amount": amount, "kind": "shop"})
         case.complete("Task_Desk", {"verdict": "pass"})
         assert case.inbox() == inbox
+
+
+def test_a_decimal_between_whole_number_conditions_is_refused(conf):
+    """rev12e: `amount >= 100` and `amount <= 99` leave 99.5, which a number field takes, without a route."""
+    bundle, problems = load_bundle("answer_number_gap_decimal")
+    assert bundle is None
+    (found,) = [p for p in problems if p.severity == "error"]
+    assert (found.code, found.element) == ("route.no_route_answer", "Gw") and "99.5" in found.message["en"]
+
+
+def test_conditions_that_cover_every_number_are_accepted(conf):
+    bundle, problems = load_bundle("answer_number_no_gap")
+    assert bundle is not None, [str(p) for p in problems if p.severity == "error"]

@@ -79,6 +79,7 @@ def test_the_designer_api_refuses_the_upload_in_the_designers_language(conf, cli
     "path_ok_standard_loop",  # a standard loop tested after each round runs at least once
     "path_ok_all_paths",  # set on every branch, through an inclusive split and a subprocess
     "path_ok_empty_optional",  # JUEL `not empty remark` asks whether an optional answer was given (rv31)
+    "path_ok_mi_count_at_least_one",  # a count from a required field with min 1 always runs a round (rev12e)
 ])
 def test_names_every_path_sets_are_accepted(conf, scenario):
     bundle, problems = load_bundle(scenario)
