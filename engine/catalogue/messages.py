@@ -109,6 +109,18 @@ MESSAGES: dict[str, dict] = {
                        "a form without a decision field"},
         "severity": "warning",
     },
+    "route.decision_overwritten": {
+        "message": {"lo": "ໜ້າວຽກ {task} ເຮັດຫຼາຍຮອບ (multi-instance) ແລະ ທຸກຮອບຂຽນ decision ດຽວກັນ: ການປະຕິເສດຂອງຮອບໜຶ່ງ "
+                          "ຈະຖືກຮອບຕໍ່ໄປທີ່ອະນຸມັດຂຽນທັບ, ທາງແຍກຫຼັງມັນເຫັນພຽງຮອບສຸດທ້າຍ",
+                    "en": "the task {task} runs several instances (multi-instance) that all write one decision: an "
+                          "instance's reject is overwritten by a later approve, and the gateway after it sees only "
+                          "the last one"},
+        "hint": {"lo": "ອ່ານ decision ໃນເງື່ອນໄຂສຳເລັດ (ເຊັ່ນ decision == 'reject' ຢຸດຮອບ), ຫຼື ເກັບແຕ່ລະຮອບໄວ້ໃນ "
+                       "output collection ແລ້ວຕັດສິນຈາກມັນ, ຫຼື ເອົາ return ແລະ reject ອອກຈາກແບບຟອມ",
+                 "en": "read decision in the completion condition (e.g. decision == 'reject' ends the rounds), or keep "
+                       "each instance's answer in an output collection and decide on that, or remove return and "
+                       "reject from the form"},
+    },
     "route.no_route_answer": {
         "message": {"lo": "ທາງແຍກ {gateway} ບໍ່ມີທາງເມື່ອຄຳຕອບແມ່ນ {answers}: ບໍ່ມີເງື່ອນໄຂໃດເປັນຈິງ ແລະ ບໍ່ມີເສັ້ນທາງຕັ້ງຕົ້ນ, "
                           "ຄຳຮ້ອງຈະຄ້າງຢູ່",

@@ -77,6 +77,9 @@ def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: 
                                         "error" if ignored else None,
                                         task=f"{task_id} ({name})" if name else task_id, values=", ".join(values),
                                         effect=_effect(ignored)))
+            elif _decision_overwritten(by_id[task_id], field):
+                problems.append(problem("route.decision_overwritten", doc.file, by_id[task_id].sourceline, task_id,
+                                        task=task_id))
             for flow in flows:
                 if flow.get("sourceRef") != task_id:
                     continue
@@ -88,6 +91,21 @@ def check_routes(docs, tasks: dict, forms: dict, problems: list[Problem], skip: 
     done = {p.element for p in problems[before:] if p.code == "route.no_route"}
     answer_forms = [forms.get(application_form or "")] + [forms.get(t.get("form") or "") for t in tasks.values()]
     check_answer_routes(docs, [f for f in answer_forms if f], problems, skip, done, running)
+
+
+def _decision_overwritten(task, field: dict) -> bool:
+    """A multi-instance task offering return or reject whose instances' decisions are merged into one `decision`
+    (no output item, and no completion condition reading it): a later instance's approve overwrites an earlier
+    reject, and the gateway after it sees only the last one (fresh review rev12e)."""
+    from engine.catalogue.names import free_names
+
+    loop = task.find(f"{{{BPMN_NS}}}multiInstanceLoopCharacteristics")
+    if loop is None or not any(c["value"] in HONOURED for c in field["choices"]):
+        return False
+    if loop.find(f"{{{BPMN_NS}}}outputDataItem") is not None:
+        return False  # each instance's answers are kept apart, in the output collection
+    condition = loop.find(f"{{{BPMN_NS}}}completionCondition")
+    return condition is None or "decision" not in free_names((condition.text or "").strip())
 
 
 # the clerk's actions that only a condition reading `decision` can honour (the runtime sets decision to them)

@@ -137,3 +137,13 @@ def test_a_setter_that_may_run_no_round_is_said_to(conf):
     _, problems = load_bundle("path_mi_zero")
     (found,) = [p for p in problems if p.severity == "error"]
     assert "may run no round" in found.message["en"] and "ອາດບໍ່ໄດ້ເຮັດຈັກຮອບ" in found.message["lo"]
+
+
+def test_a_multi_instance_whose_instances_overwrite_one_decision_is_refused(conf):
+    """rev12e: round 1 rejected, round 2 approved, the case ended completed: only the last decision reaches the
+    gateway. Reading decision in the completion condition (path_ok_mi_count_at_least_one) is accepted."""
+    bundle, problems = load_bundle("mi_decision_overwritten")
+    assert bundle is None
+    found = [p for p in problems if p.severity == "error"]
+    assert [(p.code, p.element) for p in found] == [("route.decision_overwritten", "Task_MI")], [str(p) for p in found]
+    assert LAO.search(found[0].message["lo"]) and "overwritten" in found[0].message["en"]
