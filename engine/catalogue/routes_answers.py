@@ -29,44 +29,39 @@ MAX_REPORTED = 3  # combinations named per gateway: enough to see the gap, not a
 PER_TASK = frozenset({"decision", "reason"})  # engine.catalogue.routes judges these after each task
 
 
-def enumerable_answers(forms: list[dict]) -> dict[str, tuple]:
-    """{field name: its possible answers} over `forms`, for choice and yes/no fields. A name that one form
-    declares otherwise (text, another set of choices) is left out: which form answered it last is a matter of
-    the path, so no set of values is sure."""
+def _per_name(forms: list[dict], describe) -> dict[str, tuple]:
+    """{field name: describe(field)} over `forms`, leaving out None and any name that one form declares
+    otherwise than another: which form answered it last is a matter of the path, so nothing about it is sure."""
     values: dict[str, tuple | None] = {}
     for form in forms:
         for field in (form or {}).get("fields", []):
             name = field.get("name")
             if not name:
                 continue
-            if field.get("type") == "yes_no":
-                these = (True, False)
-            elif field.get("type") == "choice" and field.get("choices"):
-                these = tuple(c["value"] for c in field["choices"])
-            else:
-                these = None
+            these = describe(field)
             if name in values and values[name] != these:
                 these = None
             values[name] = these
     return {name: these for name, these in values.items() if these is not None and name not in PER_TASK}
 
 
+def enumerable_answers(forms: list[dict]) -> dict[str, tuple]:
+    """{field name: its possible answers} over `forms`, for choice and yes/no fields (see _per_name)."""
+    def answers(field):
+        if field.get("type") == "yes_no":
+            return (True, False)
+        if field.get("type") == "choice" and field.get("choices"):
+            return tuple(c["value"] for c in field["choices"])
+        return None
+
+    return _per_name(forms, answers)
+
+
 def numeric_fields(forms: list[dict]) -> dict[str, tuple]:
-    """{field name: (min, max, decimals)} of the number and money fields over `forms` (None where not declared); a name
-    another form declares otherwise is left out."""
-    out: dict[str, tuple | None] = {}
-    for form in forms:
-        for field in (form or {}).get("fields", []):
-            name = field.get("name")
-            if not name:
-                continue
-            # the third item: whether the answer may have decimals (a number may, kip are whole)
-            these = (field.get("min"), field.get("max"), field.get("type") == "number") \
-                if field.get("type") in ("number", "money") else None
-            if name in out and out[name] != these:
-                these = None
-            out[name] = these
-    return {name: these for name, these in out.items() if these is not None and name not in PER_TASK}
+    """{field name: (min, max, decimals)} of the number and money fields over `forms` (None where not declared;
+    decimals: a number may have them, kip are whole; see _per_name)."""
+    return _per_name(forms, lambda field: (field.get("min"), field.get("max"), field.get("type") == "number")
+                     if field.get("type") in ("number", "money") else None)
 
 
 def _numbers_around(conditions: list[str], bounds: tuple) -> tuple:
